@@ -1,0 +1,140 @@
+"""The directive's rules, pure: (facts about an outlet, campaign, now) → verdicts.
+
+A week is the ISO week, Monday 00:00 to Sunday 24:00 in the campaign's time zone, and is
+judged when it lies wholly inside [campaign.start, campaign.end]:
+
+* ``in_progress`` – it has not ended by ``now``;
+* ``met``         – the column published at least ``min_articles_per_week`` articles in it;
+* ``missed``      – fewer, and the auditor's listings cover the whole week;
+* ``unknown``     – fewer, and they do not: a week never seen is never called missed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from auditor.types import Campaign, ColumnSummary, WeekResult
+
+MET, MISSED, IN_PROGRESS, UNKNOWN = "met", "missed", "in_progress", "unknown"
+STATUSES = (MET, MISSED, IN_PROGRESS, UNKNOWN)
+
+
+@dataclass(frozen=True)
+class ColumnFacts:
+    """What the store knows of one column of one outlet."""
+
+    column_id: str
+    found_by: str  # evidence of where the column lives; "" when not found
+    articles: tuple[tuple[int, datetime], ...]  # (article id, published UTC)
+    coverage: tuple[tuple[datetime, datetime], ...]  # UTC intervals fully seen
+
+
+@dataclass(frozen=True)
+class Week:
+    label: str
+    first_day: date
+    last_day: date
+    start: datetime  # aware, UTC
+    end: datetime  # exclusive
+
+
+def week_of(instant: datetime, tz: ZoneInfo) -> str:
+    year, week, _ = instant.astimezone(tz).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def weeks(campaign: Campaign, tz: ZoneInfo, now: datetime) -> list[Week]:
+    """The campaign's judged weeks that have started by now."""
+    monday = campaign.start + timedelta(days=(7 - campaign.start.weekday()) % 7)
+    found = []
+    while monday + timedelta(days=6) <= campaign.end:
+        start = datetime.combine(monday, time(), tz)
+        if start > now:
+            break
+        year, number, _ = monday.isocalendar()
+        end = datetime.combine(monday + timedelta(days=7), time(), tz)
+        found.append(Week(f"{year}-W{number:02d}", monday, monday + timedelta(days=6), start, end))
+        monday += timedelta(days=7)
+    return found
+
+
+def merge(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    merged: list[list[datetime]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+def covered(week: Week, merged: Sequence[tuple[datetime, datetime]]) -> bool:
+    return any(s <= week.start and week.end <= e for s, e in merged)
+
+
+def judge_week(
+    week: Week, ids: tuple[int, ...], required: int, is_covered: bool, now: datetime
+) -> str:
+    if now < week.end:
+        return IN_PROGRESS
+    if len(ids) >= required:
+        return MET
+    return MISSED if is_covered else UNKNOWN
+
+
+def audit_column(
+    outlet_id: str, facts: ColumnFacts, campaign: Campaign, tz: ZoneInfo, now: datetime
+) -> tuple[list[WeekResult], ColumnSummary]:
+    merged = merge(facts.coverage)
+    published = sorted((when, i) for i, when in facts.articles if when <= now)
+    results = []
+    for week in weeks(campaign, tz, now):
+        ids = tuple(i for when, i in published if week.start <= when < week.end)
+        status = judge_week(week, ids, campaign.min_articles_per_week, covered(week, merged), now)
+        results.append(
+            WeekResult(
+                outlet_id,
+                facts.column_id,
+                week.label,
+                week.first_day,
+                week.last_day,
+                len(ids),
+                campaign.min_articles_per_week,
+                status,
+                ids,
+            )
+        )
+    return results, _summary(outlet_id, facts, published, results, campaign, tz)
+
+
+def _summary(
+    outlet_id: str,
+    facts: ColumnFacts,
+    published: list,
+    results: list[WeekResult],
+    campaign: Campaign,
+    tz: ZoneInfo,
+) -> ColumnSummary:
+    first = published[0][0].astimezone(tz).date() if published else None
+    timeliness = "" if first is None else ("on_time" if first <= campaign.start else "late")
+    count = {s: sum(r.status == s for r in results) for s in STATUSES}
+    return ColumnSummary(
+        outlet_id=outlet_id,
+        column_id=facts.column_id,
+        exists=bool(facts.found_by or published),
+        found_by=facts.found_by or ("articles linked to it" if published else ""),
+        first_article=first,
+        timeliness=timeliness,
+        weeks_met=count[MET],
+        weeks_missed=count[MISSED],
+        weeks_unknown=count[UNKNOWN],
+        weeks_in_progress=count[IN_PROGRESS],
+    )
+
+
+def as_of_instant(day: date, tz: ZoneInfo) -> datetime:
+    """--as-of DATE means the end of that day, local time."""
+    return datetime.combine(day + timedelta(days=1), time(), tz)

@@ -1,0 +1,390 @@
+"""The one orchestrator: outlets → fetch → parse → store.
+
+Each outlet is harvested in a worker thread (HTTP only, nothing written), then the main
+thread writes its Harvest in one transaction. One outlet's failure is recorded on its row
+and never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from auditor import columns as columns_mod
+from auditor import wordpress as wp
+from auditor.errors import FetchError, NotModified, ParseError, WordPressError
+from auditor.feeds import FeedPage, parse_feed
+from auditor.fetch import Client, Fetcher, utcnow
+from auditor.homepage import decode_html, feed_links
+from auditor.store import OutletState, Store
+from auditor.text import slugify
+from auditor.types import (
+    BEGINNING,
+    Article,
+    Config,
+    Coverage,
+    FeedSeen,
+    Fetched,
+    Harvest,
+    Outlet,
+)
+from auditor.urls import with_params, wp_post_id
+
+log = logging.getLogger("auditor.crawl")
+
+# A REST answer that means "no API for you" rather than "something broke": fall back to feeds.
+BLOCKED_STATUSES = frozenset({401, 403, 404, 410, 501, 503})
+
+
+@dataclass(frozen=True)
+class CrawlReport:
+    outlet_id: str
+    status: str
+    new: int
+    updated: int
+    requests: int
+    error: str
+    notes: str
+
+
+def crawl(
+    config: Config,
+    store: Store,
+    outlet_ids: Iterable[str] | None = None,
+    *,
+    now: Callable[[], datetime] = utcnow,
+    fetcher: Fetcher | None = None,
+    on_done: Callable[[CrawlReport], None] | None = None,
+) -> list[CrawlReport]:
+    outlets = select_outlets(config, outlet_ids)
+    states = {o.id: store.outlet_state(o.id) for o in outlets}
+    own = fetcher is None
+    fetcher = fetcher or Fetcher(config.http, store.validators(), now=now)
+    reports = []
+    try:
+        with ThreadPoolExecutor(max_workers=config.http.concurrency) as pool:
+            futures = {
+                pool.submit(_safe_harvest, o, fetcher.client(), states[o.id], config, now): o
+                for o in outlets
+            }
+            for future in as_completed(futures):
+                report = _save(store, future.result(), config)
+                reports.append(report)
+                if on_done:
+                    on_done(report)
+    except BaseException:
+        fetcher.stop.set()
+        raise
+    finally:
+        if own:
+            fetcher.close()
+    return sorted(reports, key=lambda r: r.outlet_id)
+
+
+def select_outlets(config: Config, outlet_ids: Iterable[str] | None) -> list[Outlet]:
+    if not outlet_ids:
+        return [o for o in config.outlets if o.enabled]
+    return [config.outlet(i) for i in outlet_ids]
+
+
+def _save(store: Store, h: Harvest, config: Config) -> CrawlReport:
+    counts = store.save_harvest(h, config.campaign)
+    error = "; ".join(h.errors)
+    level = logging.INFO if h.status == "ok" else logging.WARNING
+    log.log(
+        level,
+        "%s: %s, %d new, %d updated, %d requests%s",
+        h.outlet.id,
+        h.status,
+        counts["new"],
+        counts["updated"],
+        len(h.records),
+        f" ({error})" if error else "",
+    )
+    return CrawlReport(
+        h.outlet.id,
+        h.status,
+        counts["new"],
+        counts["updated"],
+        len(h.records),
+        error,
+        "; ".join(h.notes),
+    )
+
+
+def _safe_harvest(
+    outlet: Outlet, client: Client, state: OutletState, config: Config, now: Callable[[], datetime]
+) -> Harvest:
+    try:
+        return harvest(outlet, client, state, config, now)
+    except Exception as e:  # a bug must not cost the other outlets their audit
+        log.error("%s: internal error\n%s", outlet.id, traceback.format_exc())
+        h = Harvest(outlet, started=now(), finished=now(), records=list(client.records))
+        h.errors.append(f"internal error: {type(e).__name__}: {e}")
+        return h
+
+
+def harvest(
+    outlet: Outlet, client: Client, state: OutletState, config: Config, now: Callable[[], datetime]
+) -> Harvest:
+    """Everything the outlet shows now; HTTP only, nothing written."""
+    h = Harvest(outlet, started=now())
+    homepage = _homepage(h, client)
+    api_root = _api_root(h, client, outlet, homepage, state)
+    rest_ok = bool(api_root) and _rest(h, client, api_root, state, config, now)
+    feeds = _site_feeds(outlet, homepage, state, api_root)
+    site_complete = False
+    for url in feeds:
+        site_complete |= _feed(h, client, url, "", state, config, now, paging=bool(api_root))
+    for o in outlet.overrides:
+        if o.kind == "feed":
+            _feed(h, client, o.value, o.column_id, state, config, now, paging=False)
+    if api_root and not rest_ok and not site_complete:
+        _category_feeds(h, client, outlet, state, config, now)
+    h.finished = now()
+    h.records = list(client.records)
+    h.validators = dict(client.new_validators)
+    return h
+
+
+def _homepage(h: Harvest, client: Client) -> Fetched | None:
+    try:
+        return client.get(h.outlet.url, conditional=True)
+    except NotModified:
+        return None
+    except FetchError as e:
+        h.errors.append(f"homepage: {e.message}")
+        return None
+
+
+def _api_root(
+    h: Harvest, client: Client, outlet: Outlet, homepage: Fetched | None, state: OutletState
+) -> str:
+    if outlet.wordpress is False:
+        return ""
+    if isinstance(outlet.wordpress, str) and outlet.wordpress != "auto":
+        h.api_root, h.api_note = outlet.wordpress, "from config"
+        return outlet.wordpress
+    found = wp.api_from_homepage(homepage) if homepage else None
+    if found:
+        h.api_root, h.api_note = found, "advertised by the homepage"
+        return found
+    if state.api_root:
+        return state.api_root
+    if state.api_note:  # probed before and found nothing: do not knock every time
+        return ""
+    for root in wp.candidate_roots(outlet.url):
+        if wp.probe(client.get, root):
+            h.api_root, h.api_note = root, "found by probing"
+            return root
+    h.api_note = "no WordPress REST API found"
+    return ""
+
+
+def _rest(
+    h: Harvest,
+    client: Client,
+    root: str,
+    state: OutletState,
+    config: Config,
+    now: Callable[[], datetime],
+) -> bool:
+    """List terms and posts through REST; False (with the reason noted) to fall back."""
+    started = now()
+    try:
+        terms = _list_terms(client, root, config)
+        listing, full, cursor = _list_posts(client, root, state, config, started)
+    except (FetchError, WordPressError) as e:
+        _rest_failed(h, e)
+        return False
+    by_id = {(t.kind, t.term_id): t for t in terms}
+    posts = wp.parse_posts(listing.items, by_id, h.outlet.url)
+    h.terms, h.rest_terms_complete = terms, True
+    h.articles += [(p, "") for p in posts]
+    modified = [p.modified for p in posts if p.modified]
+    h.rest_cursor = max([*modified, *([cursor] if cursor else [])], default=None)
+    if not listing.complete:
+        h.errors.append(
+            f"REST listing stopped at page {listing.pages} "
+            f"(max_rest_pages {config.http.max_rest_pages})"
+        )
+        return True
+    ignored = cursor is not None and any(m < cursor for m in modified)
+    full = full or ignored
+    h.full_listing = full
+    if full:
+        h.rest_ids = frozenset(p.wp_id for p in posts if p.wp_id is not None)
+    start = BEGINNING if full else cursor
+    h.coverage += [Coverage(c.id, start, started, "rest") for c in config.campaign.columns]
+    return True
+
+
+def _list_terms(client: Client, root: str, config: Config) -> list:
+    terms = []
+    for kind, route in (("category", "wp/v2/categories"), ("tag", "wp/v2/tags")):
+        listing = wp.list_collection(
+            client.get, wp.page_url(root, route, wp.TERM_FIELDS), config.http.max_rest_pages
+        )
+        terms += wp.parse_terms(listing.items, kind)
+    return terms
+
+
+def _list_posts(client: Client, root: str, state: OutletState, config: Config, started: datetime):
+    due = (
+        state.last_full_listing is None
+        or state.rest_cursor is None
+        or started - state.last_full_listing >= timedelta(days=config.crawl.full_listing_every_days)
+    )
+    params = (
+        {} if due else {"modified_after": wp.gmt_param(state.rest_cursor), "orderby": "modified"}
+    )
+    listing = wp.list_collection(
+        client.get,
+        wp.page_url(root, "wp/v2/posts", wp.POST_FIELDS, **params),
+        config.http.max_rest_pages,
+    )
+    return listing, due, None if due else state.rest_cursor
+
+
+def _rest_failed(h: Harvest, e: Exception) -> None:
+    blocked = isinstance(e, WordPressError) or (
+        isinstance(e, FetchError) and e.status in BLOCKED_STATUSES
+    )
+    reason = getattr(e, "reason", None) or getattr(e, "message", str(e))
+    code = wp.error_code(e) if isinstance(e, FetchError) else ""
+    reason = f"{reason} {code}".strip()
+    if blocked:
+        h.notes.append(f"REST API unusable ({reason}); audited from feeds")
+    else:
+        h.errors.append(f"REST listing failed: {reason}")
+
+
+def _site_feeds(
+    outlet: Outlet, homepage: Fetched | None, state: OutletState, api_root: str
+) -> list[str]:
+    if outlet.feeds is not None:
+        return list(outlet.feeds)
+    if homepage is not None:
+        found = feed_links(decode_html(homepage.body, homepage.content_type), homepage.final_url)
+        if found:
+            return found[:5]
+    if state.feeds:
+        return list(state.feeds)
+    return [wp.site_base(outlet.url) + "feed/"] if api_root else []
+
+
+def _feed(
+    h: Harvest,
+    client: Client,
+    url: str,
+    column_id: str,
+    state: OutletState,
+    config: Config,
+    now: Callable[[], datetime],
+    paging: bool,
+) -> bool:
+    """Read one feed (and its ?paged=N pages); True when its whole history was seen."""
+    source, started = f"feed:{url}", now()
+    try:
+        first = _feed_page(client, url, conditional=True)
+    except NotModified:
+        h.not_modified.append(source)
+        h.feeds.append(FeedSeen(url, column_id))
+        return False
+    except (FetchError, ParseError) as e:
+        h.errors.append(f"feed {url}: {getattr(e, 'message', None) or e}")
+        return False
+    pages, complete = [first], False
+    if paging or first.is_wordpress:
+        complete = _more_pages(h, client, url, pages, state.coverage_end.get(source), config)
+    _take_feed(h, url, column_id, pages, complete, started, config)
+    return complete
+
+
+def _feed_page(client: Client, url: str, conditional: bool = False) -> FeedPage:
+    fetched = client.get(url, conditional=conditional)
+    return parse_feed(fetched.body, url, fetched.content_type)
+
+
+def _more_pages(
+    h: Harvest,
+    client: Client,
+    url: str,
+    pages: list[FeedPage],
+    seen_until: datetime | None,
+    config: Config,
+) -> bool:
+    """Follow WordPress's ?paged=N until the end, or until it meets what was seen before."""
+    seen = {a.url for a in pages[0].articles}
+    for n in range(2, config.http.max_feed_pages + 1):
+        oldest = min((p.oldest for p in pages if p.oldest), default=None)
+        if not pages[-1].articles or (seen_until and oldest and oldest <= seen_until):
+            return not pages[-1].articles
+        try:
+            page = _feed_page(client, with_params(url, paged=n))
+        except FetchError as e:
+            if e.status == 404:
+                return True
+            h.errors.append(f"feed {url} page {n}: {e.message}")
+            return False
+        except ParseError as e:
+            h.errors.append(f"feed {url} page {n}: {e}")
+            return False
+        fresh = [a for a in page.articles if a.url not in seen]
+        if not fresh:
+            return not page.articles  # an empty page is the end; a repeated one is ignored paging
+        seen.update(a.url for a in fresh)
+        pages.append(page)
+    return False
+
+
+def _take_feed(
+    h: Harvest,
+    url: str,
+    column_id: str,
+    pages: list[FeedPage],
+    complete: bool,
+    started: datetime,
+    config: Config,
+) -> None:
+    wordpress = any(p.is_wordpress for p in pages) or bool(h.api_root)
+    for page in pages:
+        for a in page.articles:
+            if wordpress and a.wp_id is None and wp_post_id(a.guid) is not None:
+                a = _with_wp_id(a, wp_post_id(a.guid))
+            h.articles.append((a, url))
+    h.feeds.append(FeedSeen(url, column_id, pages[0].title))
+    oldest = min((p.oldest for p in pages if p.oldest), default=None)
+    if oldest is None and not complete:
+        return
+    start = BEGINNING if complete else oldest
+    ids = [column_id] if column_id else [c.id for c in config.campaign.columns]
+    h.coverage += [Coverage(i, start, started, f"feed:{url}") for i in ids]
+
+
+def _with_wp_id(article: Article, post_id: int) -> Article:
+    return replace(article, wp_id=post_id)
+
+
+def _category_feeds(
+    h: Harvest,
+    client: Client,
+    outlet: Outlet,
+    state: OutletState,
+    config: Config,
+    now: Callable[[], datetime],
+) -> None:
+    """REST closed and the site feed too short: read each column's WordPress category feed."""
+    terms = [t for a, _ in h.articles for t in a.terms]
+    sources = columns_mod.resolve(config.campaign, outlet.overrides, terms)
+    base = wp.site_base(outlet.url)
+    for column_id, found in sources.items():
+        for s in found:
+            if s.kind != "category":
+                continue
+            url = with_params(base, feed="rss2", category_name=slugify(s.value))
+            _feed(h, client, url, column_id, state, config, now, paging=True)

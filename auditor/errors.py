@@ -1,0 +1,68 @@
+"""One exception tree for the whole tool.
+
+AuditorError
+ ├── ConfigError        a bad config file; names the key path
+ ├── FetchError(url)    HTTP or network failure for one URL
+ │    ├── NotModified   a conditional GET answered 304
+ │    └── RobotsDenied  robots.txt forbids the URL
+ ├── WordPressError     the REST API is off, blocked or answered nonsense
+ ├── ParseError         bytes from an outlet that are not what they claim
+ └── StoreError         the SQLite store refused a write
+"""
+
+
+class AuditorError(Exception):
+    """Base of every error the tool raises on purpose."""
+
+
+class ConfigError(AuditorError):
+    def __init__(self, path: str, problem: str):
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}" if path else problem)
+
+
+class FetchError(AuditorError):
+    def __init__(
+        self,
+        url: str,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        body: bytes = b"",
+    ):
+        self.url = url
+        self.message = message
+        self.status = status
+        self.retry_after = retry_after
+        self.body = body  # the start of an error page, for APIs that explain themselves
+        super().__init__(f"{message} ({url})")
+
+
+class NotModified(FetchError):
+    def __init__(self, url: str):
+        super().__init__(url, "not modified", status=304)
+
+
+class RobotsDenied(FetchError):
+    def __init__(self, url: str):
+        super().__init__(url, "disallowed by robots.txt")
+
+
+class WordPressError(AuditorError):
+    def __init__(self, url: str, reason: str):
+        self.url = url
+        self.reason = reason
+        super().__init__(f"WordPress REST API unusable: {reason} ({url})")
+
+
+class ParseError(AuditorError):
+    def __init__(self, url: str, reason: str):
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{reason} ({url})")
+
+
+class StoreError(AuditorError):
+    pass

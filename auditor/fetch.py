@@ -1,0 +1,290 @@
+"""HTTP: the only module that imports requests.
+
+One Fetcher per run holds the requests.Session, the robots.txt cache, the per-host clocks
+and the conditional-GET validators. Each outlet gets a Client of its own, which records
+every request it makes (URL, status, bytes, time, error) for the store.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from protego import Protego
+from requests.adapters import HTTPAdapter
+
+from auditor import __version__
+from auditor.errors import FetchError, NotModified, RobotsDenied
+from auditor.types import Fetched, HttpSettings, RequestRecord
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+CHUNK = 64 * 1024
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def user_agent(settings: HttpSettings) -> str:
+    base = settings.user_agent or f"auditor/{__version__}"
+    return f"{base} ({settings.contact})" if settings.contact else base
+
+
+class Fetcher:
+    """Shared by all outlets of one run; thread-safe."""
+
+    def __init__(
+        self,
+        settings: HttpSettings,
+        validators: dict[str, dict] | None = None,
+        *,
+        sleep: Callable[[float], None] | None = None,
+        now: Callable[[], datetime] = utcnow,
+    ):
+        self.settings = settings
+        self.validators = dict(validators or {})
+        self.stop = threading.Event()
+        self._sleep = sleep or self.stop.wait
+        self._now = now
+        self._lock = threading.Lock()
+        self._host_locks: dict[str, threading.Lock] = {}
+        self._host_last: dict[str, float] = {}
+        self._robots: dict[str, Protego | FetchError | None] = {}
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = user_agent(settings)
+        self.session.max_redirects = settings.max_redirects
+        adapter = HTTPAdapter(pool_maxsize=max(settings.concurrency, 1), max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def client(self) -> Client:
+        return Client(self)
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- politeness -------------------------------------------------------------------------
+
+    def _host_lock(self, host: str) -> threading.Lock:
+        with self._lock:
+            return self._host_locks.setdefault(host, threading.Lock())
+
+    def wait_turn(self, host: str) -> None:
+        """Space requests to one host by per_host_delay_s, whichever outlet sends them."""
+        with self._host_lock(host):
+            last = self._host_last.get(host)
+            if last is not None:
+                wait = last + self.settings.per_host_delay_s - time.monotonic()
+                if wait > 0:
+                    self._sleep(wait)
+            self._host_last[host] = time.monotonic()
+
+    def robots_for(self, client: Client, url: str) -> Protego | None:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        with self._host_lock("robots:" + origin):
+            if origin not in self._robots:
+                self._robots[origin] = self._load_robots(client, origin)
+        cached = self._robots[origin]
+        if isinstance(cached, FetchError):
+            raise FetchError(
+                url,
+                f"robots.txt unavailable, so the site is treated as "
+                f"closed (RFC 9309): {cached.message}",
+            )
+        return cached
+
+    def _load_robots(self, client: Client, origin: str) -> Protego | FetchError | None:
+        try:
+            fetched = client.get(origin + "/robots.txt", check_robots=False)
+        except FetchError as e:
+            # RFC 9309: 4xx means no rules; 5xx or unreachable means "assume disallowed"
+            if e.status is not None and 400 <= e.status < 500:
+                return None
+            return e
+        return Protego.parse(fetched.body.decode("utf-8", "replace"))
+
+
+class Client:
+    """One outlet's view of the Fetcher; keeps that outlet's request records."""
+
+    def __init__(self, fetcher: Fetcher):
+        self.fetcher = fetcher
+        self.settings = fetcher.settings
+        self.records: list[RequestRecord] = []
+        self.new_validators: dict[str, dict] = {}
+
+    def get(self, url: str, *, conditional: bool = False, check_robots: bool = True) -> Fetched:
+        """GET with robots, retries and caps; raises FetchError, NotModified or RobotsDenied."""
+        if check_robots and self.settings.obey_robots:
+            robots = self.fetcher.robots_for(self, url)
+            if robots is not None and not robots.can_fetch(
+                url, self.fetcher.session.headers["User-Agent"]
+            ):
+                self._record(url, None, 0, 0, "disallowed by robots.txt")
+                raise RobotsDenied(url)
+        attempts = self.settings.retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._once(url, conditional, attempt)
+            except FetchError as e:
+                if not self._should_retry(e, attempt, attempts):
+                    raise
+                self.fetcher._sleep(self._delay(e, attempt))
+        raise AssertionError("unreachable")
+
+    def _should_retry(self, error: FetchError, attempt: int, attempts: int) -> bool:
+        if isinstance(error, NotModified) or attempt >= attempts or self.fetcher.stop.is_set():
+            return False
+        if error.retry_after is not None and error.retry_after > self.settings.max_retry_after_s:
+            return False
+        return error.status is None or error.status in RETRY_STATUSES
+
+    def _delay(self, error: FetchError, attempt: int) -> float:
+        if error.retry_after is not None:
+            return error.retry_after
+        return self.settings.backoff_s * 2 ** (attempt - 1)
+
+    def _once(self, url: str, conditional: bool, attempt: int) -> Fetched:
+        if self.fetcher.stop.is_set():
+            raise FetchError(url, "stopped before the request was sent")
+        self.fetcher.wait_turn(urlsplit(url).netloc.lower())
+        headers = self._conditional_headers(url) if conditional else {}
+        started, at = time.monotonic(), self.fetcher._now()
+        status, size = None, 0
+        try:
+            response = self._send(url, headers)
+            status = response.status_code
+            body = self._read(url, response, started)
+            size = len(body)
+            result = self._result(url, response, body, conditional)
+        except NotModified:
+            self._record(url, 304, size, _ms(started), "", attempt, at)
+            raise
+        except FetchError as e:
+            self._record(url, e.status or status, size, _ms(started), e.message, attempt, at)
+            raise
+        self._record(url, status, size, _ms(started), "", attempt, at)
+        return result
+
+    def _send(self, url: str, headers: dict) -> requests.Response:
+        timeout = self.settings.timeout_s
+        try:
+            return self.fetcher.session.get(
+                url, headers=headers, stream=True, timeout=(min(10.0, timeout), timeout)
+            )
+        except requests.TooManyRedirects:
+            raise FetchError(url, f"more than {self.settings.max_redirects} redirects") from None
+        except requests.Timeout:
+            raise FetchError(url, f"timed out after {timeout:g} s") from None
+        except requests.RequestException as e:
+            raise FetchError(url, f"connection failed: {_reason(e)}") from None
+
+    def _read(self, url: str, response: requests.Response, started: float) -> bytes:
+        """Stream the body, cut at the size cap and at the whole-request deadline."""
+        cap = int(self.settings.max_body_mb * 1024 * 1024)
+        chunks, total = [], 0
+        try:
+            while chunk := response.raw.read1(CHUNK, decode_content=True):
+                total += len(chunk)
+                if total > cap:
+                    raise FetchError(
+                        url,
+                        f"body larger than {self.settings.max_body_mb:g} MB, cut off",
+                        status=response.status_code,
+                    )
+                if time.monotonic() - started > self.settings.timeout_s:
+                    raise FetchError(
+                        url,
+                        f"body still arriving after {self.settings.timeout_s:g} s, cut off",
+                        status=response.status_code,
+                    )
+                chunks.append(chunk)
+        except FetchError:
+            raise
+        except Exception as e:  # urllib3 raises many kinds while reading a bad body
+            raise FetchError(
+                url, f"reading the body failed: {_reason(e)}", status=response.status_code
+            ) from None
+        finally:
+            response.close()
+        return b"".join(chunks)
+
+    def _result(
+        self, url: str, response: requests.Response, body: bytes, conditional: bool
+    ) -> Fetched:
+        status = response.status_code
+        if status == 304 and conditional:
+            raise NotModified(url)
+        if status >= 400:
+            retry_after = _retry_after(response.headers.get("Retry-After"), self.fetcher._now())
+            raise FetchError(
+                url, f"HTTP {status}", status=status, retry_after=retry_after, body=body[:4096]
+            )
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        if conditional:
+            self._keep_validators(url, headers)
+        return Fetched(url, response.url, status, headers, body)
+
+    def _conditional_headers(self, url: str) -> dict:
+        known = self.new_validators.get(url) or self.fetcher.validators.get(url) or {}
+        headers = {}
+        if known.get("etag"):
+            headers["If-None-Match"] = known["etag"]
+        if known.get("last_modified"):
+            headers["If-Modified-Since"] = known["last_modified"]
+        return headers
+
+    def _keep_validators(self, url: str, headers: dict) -> None:
+        etag, last_modified = headers.get("etag"), headers.get("last-modified")
+        if etag or last_modified:
+            self.new_validators[url] = {"etag": etag or "", "last_modified": last_modified or ""}
+
+    def _record(
+        self,
+        url: str,
+        status: int | None,
+        size: int,
+        ms: int,
+        error: str,
+        attempt: int = 1,
+        at: datetime | None = None,
+    ) -> None:
+        self.records.append(
+            RequestRecord(url, status, size, ms, at or self.fetcher._now(), error, attempt)
+        )
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _reason(error: Exception) -> str:
+    text = str(error) or type(error).__name__
+    return text if len(text) < 200 else text[:200] + "…"
+
+
+def _retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "", "", ""))

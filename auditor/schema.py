@@ -1,0 +1,69 @@
+"""The store's schema as versioned migrations. Never edit a shipped migration: add the next."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("auditor")
+
+_V1 = [
+    """CREATE TABLE outlets (
+        id TEXT PRIMARY KEY, name TEXT, kind TEXT, url TEXT, grp TEXT DEFAULT '',
+        api_root TEXT DEFAULT '', api_note TEXT DEFAULT '',
+        feeds TEXT DEFAULT '[]',
+        last_crawl_at TEXT, last_status TEXT DEFAULT '', last_error TEXT DEFAULT '',
+        last_full_listing_at TEXT, rest_cursor TEXT,
+        consecutive_failures INTEGER DEFAULT 0)""",
+    """CREATE TABLE crawls (
+        id INTEGER PRIMARY KEY, outlet_id TEXT, started_at TEXT, finished_at TEXT,
+        status TEXT, error TEXT, notes TEXT, requests INTEGER, bytes INTEGER,
+        new_articles INTEGER, updated_articles INTEGER)""",
+    "CREATE INDEX crawls_outlet ON crawls(outlet_id, started_at)",
+    """CREATE TABLE fetches (
+        id INTEGER PRIMARY KEY, crawl_id INTEGER REFERENCES crawls(id), outlet_id TEXT,
+        url TEXT, status INTEGER, bytes INTEGER, elapsed_ms INTEGER, at TEXT,
+        error TEXT, attempt INTEGER)""",
+    "CREATE INDEX fetches_crawl ON fetches(crawl_id)",
+    "CREATE TABLE http_cache (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, at TEXT)",
+    """CREATE TABLE articles (
+        id INTEGER PRIMARY KEY, outlet_id TEXT NOT NULL, url TEXT NOT NULL, guid TEXT,
+        wp_id INTEGER, title TEXT, summary TEXT, text TEXT, published TEXT, modified TEXT,
+        terms TEXT DEFAULT '[]', sources TEXT DEFAULT '[]', feeds TEXT DEFAULT '[]',
+        first_seen TEXT, last_seen TEXT, removed_at TEXT,
+        UNIQUE (outlet_id, url))""",
+    "CREATE INDEX articles_wp ON articles(outlet_id, wp_id)",
+    "CREATE INDEX articles_published ON articles(outlet_id, published)",
+    """CREATE TABLE terms (
+        outlet_id TEXT, kind TEXT, name TEXT, slug TEXT, term_id INTEGER, link TEXT,
+        origin TEXT, seen_at TEXT, PRIMARY KEY (outlet_id, kind, name, origin))""",
+    """CREATE TABLE column_sources (
+        outlet_id TEXT, column_id TEXT, kind TEXT, value TEXT, rule TEXT, evidence TEXT,
+        PRIMARY KEY (outlet_id, column_id, kind, value))""",
+    """CREATE TABLE article_columns (
+        article_id INTEGER REFERENCES articles(id), outlet_id TEXT, column_id TEXT,
+        rule TEXT, evidence TEXT, PRIMARY KEY (article_id, column_id))""",
+    "CREATE INDEX article_columns_outlet ON article_columns(outlet_id, column_id)",
+    """CREATE TABLE coverage (
+        id INTEGER PRIMARY KEY, outlet_id TEXT, column_id TEXT, start TEXT, "end" TEXT,
+        source TEXT)""",
+    "CREATE INDEX coverage_outlet ON coverage(outlet_id, column_id, source)",
+    """CREATE TABLE audit_runs (
+        id INTEGER PRIMARY KEY, ran_at TEXT, as_of TEXT, config_hash TEXT,
+        campaign_id TEXT, outlets TEXT)""",
+    """CREATE TABLE week_results (
+        run_id INTEGER REFERENCES audit_runs(id), outlet_id TEXT, column_id TEXT,
+        week TEXT, week_start TEXT, week_end TEXT, articles INTEGER, required INTEGER,
+        status TEXT, article_ids TEXT, PRIMARY KEY (run_id, outlet_id, column_id, week))""",
+    """CREATE TABLE column_results (
+        run_id INTEGER REFERENCES audit_runs(id), outlet_id TEXT, column_id TEXT,
+        exists_ INTEGER, found_by TEXT, first_article TEXT, timeliness TEXT,
+        weeks_met INTEGER, weeks_missed INTEGER, weeks_unknown INTEGER,
+        weeks_in_progress INTEGER, PRIMARY KEY (run_id, outlet_id, column_id))""",
+]
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    for statement in _V1:
+        db.execute(statement)

@@ -1,0 +1,610 @@
+"""The SQLite store: the only module with SQL. Types in, types out.
+
+WAL and a busy timeout let the scheduler and a shell command share one file; every write
+of one outlet's crawl is one IMMEDIATE transaction, so an interrupted run leaves the store
+as it was before that outlet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from auditor import columns as columns_mod
+from auditor.audit import ColumnFacts
+from auditor.errors import StoreError
+from auditor.schema import migrations
+from auditor.text import name_key
+from auditor.types import (
+    Article,
+    Campaign,
+    ColumnSource,
+    ColumnSummary,
+    Coverage,
+    Harvest,
+    Outlet,
+    Term,
+    WeekResult,
+)
+
+BUSY_TIMEOUT_S = 60
+
+
+def iso(when: datetime | None) -> str | None:
+    return when.astimezone(UTC).isoformat(timespec="seconds") if when else None
+
+
+def from_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True)
+class OutletState:
+    api_root: str = ""
+    feeds: tuple[str, ...] = ()
+    last_full_listing: datetime | None = None
+    rest_cursor: datetime | None = None
+    coverage_end: dict[str, datetime] | None = None  # latest end per source
+    consecutive_failures: int = 0
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self.db = Database(conn)
+            with self.transaction():
+                migrations.apply(self.db)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"cannot open the store {self.path}: {e}") from None
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE: take the write lock up front, so a busy peer makes us wait
+        (busy timeout) instead of failing half-way with "database is locked"."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def q(self, sql: str, params: tuple | dict = ()) -> list[dict]:
+        return list(self.db.query(sql, params))
+
+    # -- before a crawl -------------------------------------------------------------------
+
+    def validators(self) -> dict[str, dict]:
+        return {
+            r["url"]: {"etag": r["etag"], "last_modified": r["last_modified"]}
+            for r in self.q("SELECT * FROM http_cache")
+        }
+
+    def outlet_state(self, outlet_id: str) -> OutletState:
+        rows = self.q("SELECT * FROM outlets WHERE id = ?", (outlet_id,))
+        if not rows:
+            return OutletState(coverage_end={})
+        r = rows[0]
+        ends = {
+            c["source"]: from_iso(c["e"])
+            for c in self.q(
+                'SELECT source, max("end") AS e FROM coverage WHERE outlet_id = ? GROUP BY source',
+                (outlet_id,),
+            )
+        }
+        site_feeds = tuple(url for url, column in self._feed_pairs(outlet_id) if not column)
+        return OutletState(
+            r["api_root"] or "",
+            site_feeds,
+            from_iso(r["last_full_listing_at"]),
+            from_iso(r["rest_cursor"]),
+            ends,
+            r["consecutive_failures"] or 0,
+        )
+
+    def known_terms(self, outlet_id: str) -> list[Term]:
+        return [
+            Term(r["kind"], r["name"], r["slug"] or "", r["term_id"], r["link"] or "")
+            for r in self.q("SELECT * FROM terms WHERE outlet_id = ?", (outlet_id,))
+        ]
+
+    # -- after a crawl --------------------------------------------------------------------
+
+    def save_harvest(self, h: Harvest, campaign: Campaign) -> dict:
+        """Write one outlet's crawl whole, or not at all. Returns the crawl's counts."""
+        with self.transaction():
+            crawl_id = self._crawl_row(h)
+            self._fetch_rows(h, crawl_id)
+            self._outlet_row(h)
+            self._cache_rows(h)
+            self._term_rows(h)
+            new, updated = self._article_rows(h)
+            self._mark_removed(h)
+            self._coverage_rows(h)
+            self.relink(h.outlet, campaign)
+            self.db["crawls"].update(crawl_id, {"new_articles": new, "updated_articles": updated})
+        return {"crawl_id": crawl_id, "new": new, "updated": updated, "status": h.status}
+
+    def _crawl_row(self, h: Harvest) -> int:
+        return (
+            self.db["crawls"]
+            .insert(
+                {
+                    "outlet_id": h.outlet.id,
+                    "started_at": iso(h.started),
+                    "finished_at": iso(h.finished),
+                    "status": h.status,
+                    "error": "; ".join(h.errors),
+                    "notes": "; ".join(h.notes),
+                    "requests": len(h.records),
+                    "bytes": sum(r.bytes for r in h.records),
+                    "new_articles": 0,
+                    "updated_articles": 0,
+                }
+            )
+            .last_pk
+        )
+
+    def _fetch_rows(self, h: Harvest, crawl_id: int) -> None:
+        self.db["fetches"].insert_all(
+            (
+                {
+                    "crawl_id": crawl_id,
+                    "outlet_id": h.outlet.id,
+                    "url": r.url,
+                    "status": r.status,
+                    "bytes": r.bytes,
+                    "elapsed_ms": r.elapsed_ms,
+                    "at": iso(r.at),
+                    "error": r.error,
+                    "attempt": r.attempt,
+                }
+                for r in h.records
+            ),
+            batch_size=500,
+        )
+
+    def _outlet_row(self, h: Harvest) -> None:
+        o, old = h.outlet, self.outlet_state(h.outlet.id)
+        failures = 0 if h.status == "ok" else old.consecutive_failures + 1
+        row = {
+            "id": o.id,
+            "name": o.name,
+            "kind": o.kind,
+            "url": o.url,
+            "grp": o.group,
+            "last_crawl_at": iso(h.started),
+            "last_status": h.status,
+            "last_error": "; ".join(h.errors),
+            "consecutive_failures": failures,
+        }
+        if h.api_root or h.api_note:
+            row.update(api_root=h.api_root, api_note=h.api_note)
+        if h.feeds:
+            row["feeds"] = json.dumps(sorted({(f.url, f.column_id) for f in h.feeds}))
+        if h.full_listing:
+            row["last_full_listing_at"] = iso(h.started)
+        if h.rest_cursor:
+            row["rest_cursor"] = iso(h.rest_cursor)
+        self.db["outlets"].upsert(row, pk="id")
+
+    def _cache_rows(self, h: Harvest) -> None:
+        self.db["http_cache"].upsert_all(
+            (
+                {
+                    "url": url,
+                    "etag": v.get("etag", ""),
+                    "last_modified": v.get("last_modified", ""),
+                    "at": iso(h.started),
+                }
+                for url, v in h.validators.items()
+            ),
+            pk="url",
+        )
+
+    def _term_rows(self, h: Harvest) -> None:
+        if h.rest_terms_complete:
+            self.db.execute(
+                "DELETE FROM terms WHERE outlet_id = ? AND origin = 'rest'", (h.outlet.id,)
+            )
+        rows = {}
+        for t in h.terms:
+            rows[(t.kind, t.name)] = {
+                "outlet_id": h.outlet.id,
+                "kind": t.kind,
+                "name": t.name,
+                "slug": t.slug,
+                "term_id": t.term_id,
+                "link": t.link,
+                "origin": "rest",
+                "seen_at": iso(h.started),
+            }
+        for a, _ in h.articles:
+            for t in a.terms:
+                if t.name and (t.kind, t.name) not in rows and a.source == "rss":
+                    rows[(t.kind, t.name)] = {
+                        "outlet_id": h.outlet.id,
+                        "kind": t.kind,
+                        "name": t.name,
+                        "slug": "",
+                        "term_id": None,
+                        "link": "",
+                        "origin": "rss",
+                        "seen_at": iso(h.started),
+                    }
+        self.db["terms"].upsert_all(rows.values(), pk=("outlet_id", "kind", "name", "origin"))
+
+    def _article_rows(self, h: Harvest) -> tuple[int, int]:
+        new = updated = 0
+        for article, feed in h.articles:
+            existing = self._find_article(h.outlet.id, article)
+            row = _merge(existing, article, feed, h)
+            if existing is None:
+                self.db["articles"].insert(row)
+                new += 1
+            else:
+                changed = any(
+                    row[k] != existing[k]
+                    for k in ("title", "published", "modified", "terms", "text", "removed_at")
+                )
+                self.db["articles"].update(existing["id"], row)
+                updated += changed
+        return new, updated
+
+    def _find_article(self, outlet_id: str, a: Article) -> dict | None:
+        rows = self.q("SELECT * FROM articles WHERE outlet_id = ? AND url = ?", (outlet_id, a.url))
+        if not rows and a.wp_id is not None:
+            rows = self.q(
+                "SELECT * FROM articles WHERE outlet_id = ? AND wp_id = ?", (outlet_id, a.wp_id)
+            )
+        return rows[0] if rows else None
+
+    def _mark_removed(self, h: Harvest) -> None:
+        """A complete REST listing is the truth: posts missing from it were unpublished."""
+        if h.rest_ids is None:
+            return
+        for r in self.q(
+            "SELECT id, wp_id FROM articles WHERE outlet_id = ? AND removed_at IS "
+            "NULL AND wp_id IS NOT NULL AND sources LIKE '%rest%'",
+            (h.outlet.id,),
+        ):
+            if r["wp_id"] not in h.rest_ids:
+                self.db["articles"].update(r["id"], {"removed_at": iso(h.started)})
+
+    def _coverage_rows(self, h: Harvest) -> None:
+        end = iso(h.finished or h.started)
+        for source in h.not_modified:
+            self.db.execute(
+                'UPDATE coverage SET "end" = max("end", ?) WHERE outlet_id = ? AND '
+                'source = ? AND "end" = (SELECT max("end") FROM coverage c2 WHERE '
+                "c2.outlet_id = coverage.outlet_id AND c2.column_id = "
+                "coverage.column_id AND c2.source = coverage.source)",
+                (end, h.outlet.id, source),
+            )
+        for c in h.coverage:
+            self._add_coverage(h.outlet.id, c)
+
+    def _add_coverage(self, outlet_id: str, c: Coverage) -> None:
+        start, end = iso(c.start), iso(c.end)
+        rows = self.q(
+            'SELECT id, start, "end" FROM coverage WHERE outlet_id = ? AND '
+            'column_id = ? AND source = ? AND "end" >= ? AND start <= ?',
+            (outlet_id, c.column_id, c.source, start, end),
+        )
+        if not rows:
+            self.db["coverage"].insert(
+                {
+                    "outlet_id": outlet_id,
+                    "column_id": c.column_id,
+                    "start": start,
+                    "end": end,
+                    "source": c.source,
+                }
+            )
+            return
+        keep = rows[0]
+        self.db["coverage"].update(
+            keep["id"],
+            {
+                "start": min([start, *(r["start"] for r in rows)]),
+                "end": max([end, *(r["end"] for r in rows)]),
+            },
+        )
+        for r in rows[1:]:
+            self.db["coverage"].delete(r["id"])
+
+    # -- columns --------------------------------------------------------------------------
+
+    def relink(self, outlet: Outlet, campaign: Campaign) -> dict[str, list[ColumnSource]]:
+        """Recompute where each column lives and which articles belong to it."""
+        sources = columns_mod.resolve(campaign, outlet.overrides, self.known_terms(outlet.id))
+        sources = self._with_column_feeds(outlet.id, sources)
+        self.db.execute("DELETE FROM column_sources WHERE outlet_id = ?", (outlet.id,))
+        self.db["column_sources"].insert_all(
+            (
+                {
+                    "outlet_id": outlet.id,
+                    "column_id": s.column_id,
+                    "kind": s.kind,
+                    "value": s.value,
+                    "rule": s.rule,
+                    "evidence": s.evidence,
+                }
+                for ss in sources.values()
+                for s in ss
+            ),
+            pk=("outlet_id", "column_id", "kind", "value"),
+            replace=True,
+        )
+        self.db.execute("DELETE FROM article_columns WHERE outlet_id = ?", (outlet.id,))
+        links = []
+        for row in self.q("SELECT * FROM articles WHERE outlet_id = ?", (outlet.id,)):
+            article = row_to_article(row)
+            for lk in columns_mod.link(article, json.loads(row["feeds"]), sources):
+                links.append(
+                    {
+                        "article_id": row["id"],
+                        "outlet_id": outlet.id,
+                        "column_id": lk.column_id,
+                        "rule": lk.rule,
+                        "evidence": lk.evidence,
+                    }
+                )
+        self.db["article_columns"].insert_all(
+            links, pk=("article_id", "column_id"), replace=True, batch_size=500
+        )
+        return sources
+
+    def _with_column_feeds(self, outlet_id: str, sources: dict) -> dict:
+        """Column feeds found while crawling (WordPress category feeds) are sources too."""
+        for url, column_id in self._feed_pairs(outlet_id):
+            already = {s.value for s in sources.get(column_id, [])}
+            if column_id and url not in already:
+                sources.setdefault(column_id, []).append(
+                    ColumnSource(column_id, "feed", url, "category feed", f"feed {url}")
+                )
+        return sources
+
+    def _feed_pairs(self, outlet_id: str) -> list[tuple[str, str]]:
+        rows = self.q("SELECT feeds FROM outlets WHERE id = ?", (outlet_id,))
+        return [tuple(p) for p in json.loads(rows[0]["feeds"] or "[]")] if rows else []
+
+    def column_facts(self, outlet_id: str, campaign: Campaign) -> list[ColumnFacts]:
+        found = {}
+        for r in self.q(
+            "SELECT column_id, evidence FROM column_sources WHERE outlet_id = ? ORDER BY rowid",
+            (outlet_id,),
+        ):
+            found.setdefault(r["column_id"], r["evidence"])
+        facts = []
+        for column in campaign.columns:
+            arts = tuple(
+                (r["id"], from_iso(r["published"]))
+                for r in self.q(
+                    "SELECT a.id, a.published FROM articles a JOIN article_columns ac ON "
+                    "ac.article_id = a.id WHERE ac.outlet_id = ? AND ac.column_id = ? AND "
+                    "a.removed_at IS NULL AND a.published IS NOT NULL",
+                    (outlet_id, column.id),
+                )
+            )
+            cov = tuple(
+                (from_iso(r["start"]), from_iso(r["end"]))
+                for r in self.q(
+                    'SELECT start, "end" FROM coverage WHERE outlet_id = ? AND column_id = ?',
+                    (outlet_id, column.id),
+                )
+            )
+            facts.append(ColumnFacts(column.id, found.get(column.id, ""), arts, cov))
+        return facts
+
+    # -- audits ---------------------------------------------------------------------------
+
+    def save_audit(
+        self,
+        ran_at: datetime,
+        as_of: datetime,
+        config_hash: str,
+        campaign_id: str,
+        outlet_ids: list[str],
+        weeks: list[WeekResult],
+        summaries: list[ColumnSummary],
+    ) -> int:
+        with self.transaction():
+            run_id = (
+                self.db["audit_runs"]
+                .insert(
+                    {
+                        "ran_at": iso(ran_at),
+                        "as_of": iso(as_of),
+                        "config_hash": config_hash,
+                        "campaign_id": campaign_id,
+                        "outlets": json.dumps(outlet_ids),
+                    }
+                )
+                .last_pk
+            )
+            self.db["week_results"].insert_all(
+                (
+                    {
+                        "run_id": run_id,
+                        "outlet_id": w.outlet_id,
+                        "column_id": w.column_id,
+                        "week": w.week,
+                        "week_start": w.week_start.isoformat(),
+                        "week_end": w.week_end.isoformat(),
+                        "articles": w.articles,
+                        "required": w.required,
+                        "status": w.status,
+                        "article_ids": json.dumps(list(w.article_ids)),
+                    }
+                    for w in weeks
+                ),
+                batch_size=500,
+            )
+            self.db["column_results"].insert_all(
+                {
+                    "run_id": run_id,
+                    "outlet_id": s.outlet_id,
+                    "column_id": s.column_id,
+                    "exists_": int(s.exists),
+                    "found_by": s.found_by,
+                    "first_article": s.first_article.isoformat() if s.first_article else None,
+                    "timeliness": s.timeliness,
+                    "weeks_met": s.weeks_met,
+                    "weeks_missed": s.weeks_missed,
+                    "weeks_unknown": s.weeks_unknown,
+                    "weeks_in_progress": s.weeks_in_progress,
+                }
+                for s in summaries
+            )
+        return run_id
+
+    def latest_runs(self) -> dict[str, int]:
+        """For each outlet, the newest audit run that judged it."""
+        latest: dict[str, int] = {}
+        for r in self.q("SELECT id, outlets FROM audit_runs ORDER BY id"):
+            for outlet_id in json.loads(r["outlets"]):
+                latest[outlet_id] = r["id"]
+        return latest
+
+    def audit_run(self, run_id: int) -> dict:
+        return self.q("SELECT * FROM audit_runs WHERE id = ?", (run_id,))[0]
+
+    def week_rows(
+        self, latest: dict[str, int], first: date | None = None, last: date | None = None
+    ) -> list[dict]:
+        rows = []
+        for outlet_id, run_id in sorted(latest.items()):
+            rows += self.q(
+                "SELECT * FROM week_results WHERE run_id = ? AND outlet_id = ? AND "
+                "(? IS NULL OR week_end >= ?) AND (? IS NULL OR week_start <= ?) "
+                "ORDER BY column_id, week",
+                (run_id, outlet_id, _d(first), _d(first), _d(last), _d(last)),
+            )
+        return rows
+
+    def column_rows(self, latest: dict[str, int]) -> list[dict]:
+        rows = []
+        for outlet_id, run_id in sorted(latest.items()):
+            rows += self.q(
+                "SELECT * FROM column_results WHERE run_id = ? AND outlet_id = ?",
+                (run_id, outlet_id),
+            )
+        return rows
+
+    def outlet_rows(self) -> list[dict]:
+        return self.q(
+            "SELECT o.*, (SELECT count(*) FROM articles a WHERE a.outlet_id = o.id "
+            "AND a.removed_at IS NULL) AS articles, (SELECT requests FROM crawls c "
+            "WHERE c.outlet_id = o.id ORDER BY c.id DESC LIMIT 1) AS requests "
+            "FROM outlets o ORDER BY o.id"
+        )
+
+    def article_rows(self, first: datetime | None, last: datetime | None) -> list[dict]:
+        return self.q(
+            "SELECT a.*, (SELECT json_group_array(json_object('column_id', ac.column_id, "
+            "'rule', ac.rule, 'evidence', ac.evidence)) FROM article_columns ac "
+            "WHERE ac.article_id = a.id) AS links FROM articles a WHERE "
+            "(? IS NULL OR a.published >= ?) AND (? IS NULL OR a.published < ?) "
+            "ORDER BY a.outlet_id, a.published",
+            (iso(first), iso(first), iso(last), iso(last)),
+        )
+
+    def article_exists(self, outlet_id: str, url: str) -> bool:
+        return bool(
+            self.q("SELECT 1 FROM articles WHERE outlet_id = ? AND url = ?", (outlet_id, url))
+        )
+
+
+def _d(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _merge(existing: dict | None, a: Article, feed: str, h: Harvest) -> dict:
+    """One row for the REST and RSS copies of a post: REST wins on dates and title."""
+    old = existing or {}
+    rest = a.source == "rest"
+    sources = sorted(set(json.loads(old.get("sources") or "[]")) | {a.source})
+    feeds = sorted(set(json.loads(old.get("feeds") or "[]")) | ({feed} if feed else set()))
+    keep_old_dates = not rest and "rest" in sources and old.get("published")
+    return {
+        "outlet_id": h.outlet.id,
+        "url": old.get("url") or a.url,
+        "guid": old.get("guid") or a.guid,
+        "wp_id": a.wp_id if a.wp_id is not None else old.get("wp_id"),
+        "title": a.title if (rest or not old.get("title")) else old["title"],
+        "summary": _longer(old.get("summary"), a.summary),
+        "text": _longer(old.get("text"), a.text),
+        "published": old["published"]
+        if keep_old_dates
+        else (iso(a.published) or old.get("published")),
+        "modified": max(filter(None, [old.get("modified"), iso(a.modified)]), default=None),
+        "terms": json.dumps(
+            _merge_terms(json.loads(old.get("terms") or "[]"), a.terms, rest), ensure_ascii=False
+        ),
+        "sources": json.dumps(sources),
+        "feeds": json.dumps(feeds),
+        "first_seen": old.get("first_seen") or iso(h.started),
+        "last_seen": iso(h.started),
+        "removed_at": None,
+    }
+
+
+def _longer(a: str | None, b: str | None) -> str:
+    return max(a or "", b or "", key=len)
+
+
+def _merge_terms(old: list, new: tuple[Term, ...], authoritative: bool) -> list:
+    """REST terms replace what REST said before; feed categories are added by name."""
+    kept = [t for t in old if not (authoritative and t.get("origin") == "rest")]
+    names = {(t["kind"], name_key(t["name"])) for t in kept if t.get("name")}
+    for t in new:
+        if t.name and (t.kind, name_key(t.name)) in names:
+            continue
+        names.add((t.kind, name_key(t.name)))
+        kept.append(
+            {
+                "kind": t.kind,
+                "name": t.name,
+                "slug": t.slug,
+                "term_id": t.term_id,
+                "origin": "rest" if authoritative else "rss",
+            }
+        )
+    return kept
+
+
+def row_to_article(row: dict) -> Article:
+    terms = tuple(
+        Term(t["kind"], t.get("name") or "", t.get("slug") or "", t.get("term_id"))
+        for t in json.loads(row["terms"] or "[]")
+    )
+    return Article(
+        url=row["url"],
+        title=row["title"] or "",
+        published=from_iso(row["published"]),
+        source="store",
+        guid=row["guid"] or "",
+        wp_id=row["wp_id"],
+        summary=row["summary"] or "",
+        text=row["text"] or "",
+        terms=terms,
+    )

@@ -1,0 +1,90 @@
+"""Vietnamese text normalisation and name keys. Pure functions, no I/O.
+
+Two keys are built for every name:
+
+* ``name_key`` – NFC, one tone-mark convention, case-folded, spacing and punctuation
+  variants unified. Two names with the same key are the same name.
+* ``loose_key`` – ``name_key`` with every diacritic removed and đ → d. It collides
+  ("hội" / "hỏi"), so it is only a second resort, used when it points to one name only.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+
+# In oa / oe / uy at the end of a syllable the tone can sit on either vowel ("hoà" / "hòa").
+# We move it to the first vowel; "qu" + y (quý) is a consonant cluster and is left alone.
+# Working on NFD text, the second vowel carries at most a tone mark here.
+_MOVABLE = re.compile(rf"(?<![qQ])([oO][aAeE]|[uU][yY])([{TONES}])(?![^\W\d_])")
+
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_PUNCT = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        # Icelandic eth from legacy fonts stands in for Đ / đ
+        "\u00d0": "\u0110",
+        "\u00f0": "\u0111",
+    }
+)
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def _move_tone(match: re.Match) -> str:
+    pair, tone = match.group(1), match.group(2)
+    return pair[0] + tone + pair[1]
+
+
+def nfc(text: str) -> str:
+    """NFC with invisible characters removed, Ð fixed, tone placement unified."""
+    text = unicodedata.normalize("NFD", text.translate(_INVISIBLE).translate(_PUNCT))
+    return unicodedata.normalize("NFC", _MOVABLE.sub(_move_tone, text))
+
+
+def clean(text: str | None) -> str:
+    """Display text: NFC, one convention of tone marks, spaces collapsed."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", nfc(text)).strip()
+
+
+def html_to_text(fragment: str | None) -> str:
+    """Plain text from an HTML fragment (WordPress content, feed summaries)."""
+    if not fragment:
+        return ""
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", fragment)
+    text = _TAGS.sub(" ", text)
+    return clean(html.unescape(text))
+
+
+def name_key(text: str) -> str:
+    """Key for comparing names: same words, same key."""
+    text = clean(html.unescape(text)).casefold()
+    text = re.sub(r"[\"'“”‘’«»:;,.!?()\[\]|/\\-]+", " ", text)
+    return " ".join(text.split())
+
+
+def strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.replace("đ", "d").replace("Đ", "D")
+
+
+def loose_key(text: str) -> str:
+    """Diacritic-insensitive key: a secondary match only (it collides)."""
+    return strip_marks(name_key(text))
+
+
+def slugify(text: str) -> str:
+    """The slug WordPress would give this name: marks removed, đ → d, hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", loose_key(text)).strip("-")

@@ -1,0 +1,241 @@
+"""Frozen values passed between the layers. No behaviour beyond small derived fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# The start of "everything the outlet ever published": a complete listing covers from here.
+BEGINNING = datetime.fromisoformat("1970-01-01T00:00:00+00:00")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Banner:
+    text: str
+    required_for: tuple[str, ...] = ("newspaper", "website")
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str
+    title: str
+    start: date
+    end: date
+    min_articles_per_week: int
+    columns: tuple[ColumnSpec, ...]
+    banner: Banner | None = None
+
+    def column(self, column_id: str) -> ColumnSpec:
+        return next(c for c in self.columns if c.id == column_id)
+
+
+@dataclass(frozen=True)
+class ColumnOverride:
+    """An operator's word on where a column lives: kind is category, tag, feed or url_prefix."""
+
+    column_id: str
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Outlet:
+    id: str
+    name: str
+    kind: str
+    url: str
+    feeds: tuple[str, ...] | None = None
+    wordpress: str | bool = "auto"
+    enabled: bool = True
+    overrides: tuple[ColumnOverride, ...] = ()
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    user_agent: str = "auditor/0.1 (+union directive 1476/TLĐ compliance monitor)"
+    contact: str = ""
+    timeout_s: float = 30.0
+    max_body_mb: float = 20.0
+    concurrency: int = 8
+    per_host_delay_s: float = 1.0
+    retries: int = 3
+    backoff_s: float = 1.0
+    max_retry_after_s: float = 120.0
+    max_redirects: int = 5
+    max_feed_pages: int = 30
+    max_rest_pages: int = 500
+    obey_robots: bool = True
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    full_listing_every_days: float = 7.0
+
+
+@dataclass(frozen=True)
+class Config:
+    timezone: str
+    store_path: str
+    http: HttpSettings
+    campaign: Campaign
+    outlets: tuple[Outlet, ...]
+    crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    source: str = ""
+
+    def outlet(self, outlet_id: str) -> Outlet:
+        return next(o for o in self.outlets if o.id == outlet_id)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A WordPress category or tag, or a feed item's category."""
+
+    kind: str  # category | tag
+    name: str
+    slug: str = ""
+    term_id: int | None = None
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    url: str
+    title: str
+    published: datetime | None
+    source: str  # rest | rss
+    guid: str = ""
+    wp_id: int | None = None
+    modified: datetime | None = None
+    summary: str = ""
+    text: str = ""
+    terms: tuple[Term, ...] = ()
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    url: str
+    status: int | None
+    bytes: int
+    elapsed_ms: int
+    at: datetime
+    error: str = ""
+    attempt: int = 1
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    not_modified: bool = False
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+@dataclass(frozen=True)
+class ColumnSource:
+    """Where an outlet keeps a column, and why we think so."""
+
+    column_id: str
+    kind: str  # category | tag | feed | url_prefix
+    value: str
+    rule: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The auditor saw every article of one column published in [start, end)."""
+
+    column_id: str
+    start: datetime
+    end: datetime
+    source: str
+
+
+@dataclass(frozen=True)
+class ColumnLink:
+    column_id: str
+    rule: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class WeekResult:
+    outlet_id: str
+    column_id: str
+    week: str
+    week_start: date
+    week_end: date
+    articles: int
+    required: int
+    status: str  # met | missed | in_progress | unknown
+    article_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ColumnSummary:
+    outlet_id: str
+    column_id: str
+    exists: bool
+    found_by: str
+    first_article: date | None
+    timeliness: str  # on_time | late | ""
+    weeks_met: int
+    weeks_missed: int
+    weeks_unknown: int
+    weeks_in_progress: int
+
+    @property
+    def weeks_judged(self) -> int:
+        return self.weeks_met + self.weeks_missed
+
+
+@dataclass(frozen=True)
+class FeedSeen:
+    url: str
+    column_id: str = ""  # "" for a site-wide feed
+    title: str = ""
+
+
+@dataclass
+class Harvest:
+    """Everything one crawl of one outlet learnt, written to the store in one transaction."""
+
+    outlet: Outlet
+    started: datetime
+    finished: datetime | None = None
+    records: list[RequestRecord] = field(default_factory=list)
+    validators: dict[str, dict] = field(default_factory=dict)
+    api_root: str = ""
+    api_note: str = ""
+    feeds: list[FeedSeen] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    rest_terms_complete: bool = False
+    articles: list[tuple[Article, str]] = field(default_factory=list)  # (article, feed URL)
+    coverage: list[Coverage] = field(default_factory=list)
+    not_modified: list[str] = field(default_factory=list)  # sources answered 304
+    full_listing: bool = False
+    rest_ids: frozenset[int] | None = None  # ids of a complete REST listing
+    rest_cursor: datetime | None = None
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if not self.errors:
+            return "ok"
+        reached = any(r.status is not None and r.status < 400 for r in self.records)
+        return "partial" if reached and (self.articles or self.not_modified) else "error"

@@ -1,0 +1,58 @@
+"""URL identity: one article per outlet and canonical URL. Pure."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|zarsrc|mc_cid|mc_eid|_ga|ref|amp)$", re.I)
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def canonical_url(url: str, base: str = "") -> str:
+    """Scheme and host lower-cased, default port, fragment, tracking parameters and a
+    trailing slash dropped, remaining parameters sorted."""
+    url = urljoin(base, url.strip()) if base else url.strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower() or "http"
+    host = (parts.hostname or "").lower()
+    if parts.port and str(parts.port) != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{parts.port}"
+    path = parts.path or "/"
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    )
+    return urlunsplit((scheme, host, path, urlencode(query), ""))
+
+
+def wp_post_id(url: str) -> int | None:
+    """The post id of a WordPress short link such as https://site/?p=123 (RSS guids)."""
+    parts = urlsplit(url)
+    for key, value in parse_qsl(parts.query):
+        if key == "p" and value.isdigit():
+            return int(value)
+    return None
+
+
+def with_params(url: str, **params: object) -> str:
+    """url with these query parameters set (replacing any of the same name)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    query += [(k, str(v)) for k, v in params.items()]
+    return urlunsplit(
+        (parts.scheme, parts.netloc, parts.path, urlencode(query, safe="/,"), parts.fragment)
+    )
+
+
+def same_site(url: str, site: str) -> bool:
+    def host(u: str) -> str:
+        return (urlsplit(u).hostname or "").lower().removeprefix("www.")
+
+    return host(url) == host(site)
+
+
+def under_prefix(url: str, prefix: str) -> bool:
+    a, b = canonical_url(url), canonical_url(prefix)
+    return a == b or a.startswith(b.rstrip("/") + "/")
