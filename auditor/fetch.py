@@ -20,6 +20,7 @@ from requests.adapters import HTTPAdapter
 
 from auditor import __version__
 from auditor.errors import FetchError, NotModified, RobotsDenied
+from auditor.text import strip_marks
 from auditor.types import Fetched, HttpSettings, RequestRecord
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -31,8 +32,10 @@ def utcnow() -> datetime:
 
 
 def user_agent(settings: HttpSettings) -> str:
+    """HTTP headers are Latin-1: Vietnamese letters in the config lose their marks here."""
     base = settings.user_agent or f"auditor/{__version__}"
-    return f"{base} ({settings.contact})" if settings.contact else base
+    text = f"{base} ({settings.contact})" if settings.contact else base
+    return strip_marks(text).encode("ascii", "ignore").decode()
 
 
 class Fetcher:

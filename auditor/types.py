@@ -60,7 +60,7 @@ class Outlet:
 
 @dataclass(frozen=True)
 class HttpSettings:
-    user_agent: str = "auditor/0.1 (+union directive 1476/TLĐ compliance monitor)"
+    user_agent: str = "auditor/0.1 (directive 1476/TLD compliance monitor)"
     contact: str = ""
     timeout_s: float = 30.0
     max_body_mb: float = 20.0

@@ -1,0 +1,407 @@
+"""The command line: thin click commands that build objects, call one function, print.
+
+Exit codes: 0 every outlet reached; 1 the run finished but some outlet failed (the others
+were stored and audited) or there was nothing to export; 2 usage or config error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from auditor import __version__, audit, jobs
+from auditor import config as config_mod
+from auditor import export as export_mod
+from auditor.crawl import CrawlReport, crawl
+from auditor.errors import AuditorError, ConfigError
+from auditor.store import Store
+from auditor.table import render
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+class State:
+    def __init__(self, config_path: str, db_path: str | None):
+        self.config_path = config_path
+        self.db_path = db_path
+        self._config = None
+
+    @property
+    def config(self):
+        if self._config is None:
+            self._config = config_mod.load(self.config_path)
+        return self._config
+
+    def store(self) -> Store:
+        return Store(self.db_path or self.config.store_path)
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def _setup_logging(verbose: int, quiet: int) -> None:
+    level = logging.INFO - 10 * verbose + 10 * quiet
+    logging.basicConfig(
+        level=max(level, logging.DEBUG),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="auditor")
+@click.option(
+    "--config",
+    "config_path",
+    envvar="AUDITOR_CONFIG",
+    default="config.yaml",
+    show_default=True,
+    help="Config file (env AUDITOR_CONFIG).",
+)
+@click.option(
+    "--db",
+    "db_path",
+    envvar="AUDITOR_DB",
+    help="SQLite store (env AUDITOR_DB); default: store.path of the config.",
+)
+@click.option("-v", "--verbose", count=True, help="More log lines (-vv for debug).")
+@click.option("-q", "--quiet", count=True, help="Fewer log lines.")
+@click.pass_context
+def cli(
+    ctx: click.Context, config_path: str, db_path: str | None, verbose: int, quiet: int
+) -> None:
+    """Audit union outlets against directive 1476/TLĐ: columns, banner, 2 articles a week.
+
+    Example: auditor crawl && auditor audit && auditor export weekly -o audit.csv
+    """
+    _setup_logging(verbose, quiet)
+    ctx.obj = State(config_path, db_path)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except ConfigError as e:
+        click.echo(f"config error: {e}", err=True)
+        sys.exit(2)
+    except jobs.NoAuditRun as e:
+        click.echo(str(e), err=True)
+        sys.exit(1)
+    except AuditorError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+
+
+def _outlet_ids(state: State, ids: tuple[str, ...]) -> list[str]:
+    known = {o.id for o in state.config.outlets}
+    for outlet_id in ids:
+        if outlet_id not in known:
+            raise click.BadParameter(
+                f"no outlet {outlet_id!r} in {state.config_path}", param_hint="--outlet"
+            )
+    return list(ids)
+
+
+def _parse_day(value: str | None, what: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"expected a date like 2017-10-15, got {value!r}", param_hint=what
+        ) from None
+
+
+# -- crawl ----------------------------------------------------------------------------------
+
+
+@cli.command("crawl", context_settings=CONTEXT)
+@click.option("--outlet", "outlets", multiple=True, metavar="ID", help="Only this outlet.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_state
+def crawl_cmd(state: State, outlets: tuple[str, ...], as_json: bool) -> None:
+    """Read each enabled outlet's feeds and WordPress API into the store.
+
+    Example: auditor crawl --outlet laodong
+    """
+    ids = _outlet_ids(state, outlets)
+    store = state.store()
+    reports = _crawl_with_progress(state, store, ids)
+    _print_crawl(reports, as_json)
+    if any(r.status != "ok" for r in reports):
+        sys.exit(1)
+
+
+def _crawl_with_progress(state: State, store: Store, ids: list[str]) -> list[CrawlReport]:
+    total = len(ids) or sum(o.enabled for o in state.config.outlets)
+    if not sys.stderr.isatty():
+        return crawl(state.config, store, ids)
+    with click.progressbar(length=total, label="Crawling", file=sys.stderr) as bar:
+        return crawl(state.config, store, ids, on_done=lambda _: bar.update(1))
+
+
+def _print_crawl(reports: list[CrawlReport], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps([r.__dict__ for r in reports], ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        render(
+            ("outlet", "status", "new", "updated", "requests", "error / notes"),
+            [
+                (r.outlet_id, r.status, r.new, r.updated, r.requests, _short(r.error or r.notes))
+                for r in reports
+            ],
+        )
+    )
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- audit ----------------------------------------------------------------------------------
+
+
+@cli.command("audit", context_settings=CONTEXT)
+@click.option("--outlet", "outlets", multiple=True, metavar="ID", help="Only this outlet.")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="Audit as of the end of this day (local time), e.g. 2017-12-31.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_state
+def audit_cmd(state: State, outlets: tuple[str, ...], as_of: str | None, as_json: bool) -> None:
+    """Judge every column of every outlet week by week from what the store holds.
+
+    Example: auditor audit --as-of 2017-12-31
+    """
+    ids = _outlet_ids(state, outlets)
+    day = _parse_day(as_of, "--as-of")
+    when = audit.as_of_instant(day, ZoneInfo(state.config.timezone)) if day else None
+    outcome = jobs.run_audit(state.config, state.store(), ids, as_of=when)
+    _print_outcome(state, outcome, as_json)
+
+
+def _print_outcome(state: State, outcome: jobs.AuditOutcome, as_json: bool) -> None:
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "run_id": outcome.run_id,
+                    "as_of": outcome.as_of.isoformat(),
+                    "columns": [_summary_json(s) for s in outcome.summaries],
+                    "weeks": [_week_json(w) for w in outcome.weeks],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    names = {c.id: c.name for c in state.config.campaign.columns}
+    click.echo(f"Audit run {outcome.run_id}, as of {outcome.as_of:%Y-%m-%d %H:%M %Z}")
+    click.echo(
+        render(
+            ("outlet", "column", "exists", "first article", "on time", "met", "missed", "unknown"),
+            [
+                (
+                    s.outlet_id,
+                    names.get(s.column_id, s.column_id),
+                    "yes" if s.exists else "NO",
+                    s.first_article or "",
+                    s.timeliness,
+                    s.weeks_met,
+                    s.weeks_missed,
+                    s.weeks_unknown,
+                )
+                for s in outcome.summaries
+            ],
+        )
+    )
+
+
+def _summary_json(s) -> dict:
+    d = dict(s.__dict__)
+    d["first_article"] = s.first_article.isoformat() if s.first_article else None
+    return d
+
+
+def _week_json(w) -> dict:
+    d = dict(w.__dict__)
+    d.update(
+        week_start=w.week_start.isoformat(),
+        week_end=w.week_end.isoformat(),
+        article_ids=list(w.article_ids),
+    )
+    return d
+
+
+@cli.command("reaudit", context_settings=CONTEXT)
+@click.argument("outlet_id")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_state
+def reaudit_cmd(state: State, outlet_id: str, as_json: bool) -> None:
+    """Crawl and audit one outlet now.
+
+    Example: auditor reaudit laodong
+    """
+    _outlet_ids(state, (outlet_id,))
+    report, outcome = jobs.reaudit(state.config, state.store(), outlet_id)
+    _print_crawl([report], as_json)
+    _print_outcome(state, outcome, as_json)
+    if report.status != "ok":
+        sys.exit(1)
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+def _export_options(f):
+    f = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write here instead of standard output.",
+    )(f)
+    f = click.option(
+        "--labels",
+        type=click.Choice(["vi", "en"]),
+        help="Human header labels instead of machine ids.",
+    )(f)
+    f = click.option("--from", "first", metavar="DATE", help="From this date.")(f)
+    return click.option("--to", "last", metavar="DATE", help="Up to this date.")(f)
+
+
+@cli.group("export", context_settings=CONTEXT)
+def export_group() -> None:
+    """Write the latest audit as CSV (UTF-8 with BOM, opens in Excel).
+
+    Example: auditor export weekly --labels vi -o tuan.csv
+    """
+
+
+@export_group.command("weekly", context_settings=CONTEXT)
+@_export_options
+@pass_state
+def export_weekly(state: State, output, labels, first, last) -> None:
+    """One row per outlet, column and week.
+
+    Example: auditor export weekly --from 2017-10-01 --to 2017-12-31 -o audit.csv
+    """
+    rows = jobs.weekly_export(
+        state.config, state.store(), _parse_day(first, "--from"), _parse_day(last, "--to")
+    )
+    _write(output, export_mod.to_csv(export_mod.WEEKLY, rows, labels))
+
+
+@export_group.command("outlets", context_settings=CONTEXT)
+@_export_options
+@pass_state
+def export_outlets(state: State, output, labels, first, last) -> None:
+    """One row per outlet: each column found or not, first article, on time, weeks met.
+
+    Example: auditor export outlets --labels vi -o don-vi.csv
+    """
+    column_ids = [c.id for c in state.config.campaign.columns]
+    rows = jobs.outlets_export(state.config, state.store())
+    names = {c.id: c.name for c in state.config.campaign.columns}
+    _write(output, export_mod.to_csv(export_mod.outlet_columns(column_ids), rows, labels, names))
+
+
+@export_group.command("articles", context_settings=CONTEXT)
+@_export_options
+@pass_state
+def export_articles(state: State, output, labels, first, last) -> None:
+    """Every stored article with its columns and the evidence that put it there.
+
+    Example: auditor export articles --from 2017-09-01 -o bai-viet.csv
+    """
+    tz = ZoneInfo(state.config.timezone)
+    start = _parse_day(first, "--from")
+    end = _parse_day(last, "--to")
+    rows = jobs.articles_export(
+        state.store(),
+        datetime.combine(start, datetime.min.time(), tz) if start else None,
+        audit.as_of_instant(end, tz) if end else None,
+    )
+    _write(output, export_mod.to_csv(export_mod.ARTICLES, rows, labels))
+
+
+def _write(output: Path | None, text: str) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_text(text, encoding="utf-8", newline="")
+    os.replace(tmp, output)
+    click.echo(f"wrote {output}", err=True)
+
+
+# -- status and demo ------------------------------------------------------------------------
+
+
+@cli.command("status", context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_state
+def status_cmd(state: State, as_json: bool) -> None:
+    """The last crawl of each outlet: when, result, requests, articles, error.
+
+    Example: auditor status --json
+    """
+    rows = state.store().outlet_rows()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    if not rows:
+        click.echo("Nothing crawled yet: run `auditor crawl`.")
+        return
+    click.echo(
+        render(
+            ("outlet", "last crawl (UTC)", "status", "failures", "requests", "articles", "error"),
+            [
+                (
+                    r["id"],
+                    r["last_crawl_at"],
+                    r["last_status"],
+                    r["consecutive_failures"],
+                    r["requests"],
+                    r["articles"],
+                    _short(r["last_error"] or "", 70),
+                )
+                for r in rows
+            ],
+        )
+    )
+
+
+@cli.command("demo", context_settings=CONTEXT)
+@click.option(
+    "--keep",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Keep the demo store at this path.",
+)
+def demo_cmd(keep: Path | None) -> None:
+    """Crawl and audit a fake union outlet served on 127.0.0.1; prints the weekly table.
+
+    Example: auditor demo
+    """
+    from auditor import demo
+
+    click.echo(demo.run(keep))

@@ -1,0 +1,216 @@
+"""Rows → CSV: UTF-8 with BOM (so Excel shows Vietnamese), formula-safe cells."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+
+WEEKLY = (
+    "outlet_id",
+    "outlet_name",
+    "column_id",
+    "column_name",
+    "week",
+    "week_start",
+    "week_end",
+    "articles",
+    "required",
+    "status",
+    "article_urls",
+)
+OUTLET_HEAD = ("outlet_id", "outlet_name", "kind")
+OUTLET_PER_COLUMN = (
+    "exists",
+    "found_by",
+    "first_article",
+    "timeliness",
+    "weeks_met",
+    "weeks_judged",
+)
+OUTLET_TAIL = ("last_crawl_at", "last_crawl_status", "last_error")
+ARTICLES = (
+    "outlet_id",
+    "article_id",
+    "published",
+    "title",
+    "url",
+    "sources",
+    "columns",
+    "evidence",
+)
+
+LABELS = {
+    "vi": {
+        "outlet_id": "Mã đơn vị",
+        "outlet_name": "Tên đơn vị",
+        "kind": "Loại hình",
+        "column_id": "Mã chuyên mục",
+        "column_name": "Tên chuyên mục",
+        "week": "Tuần",
+        "week_start": "Từ ngày",
+        "week_end": "Đến ngày",
+        "articles": "Số bài",
+        "required": "Số bài tối thiểu",
+        "status": "Kết quả",
+        "article_urls": "Các bài",
+        "exists": "Có chuyên mục",
+        "found_by": "Căn cứ",
+        "first_article": "Bài đầu tiên",
+        "timeliness": "Đúng hạn",
+        "weeks_met": "Số tuần đạt",
+        "weeks_missed": "Số tuần không đạt",
+        "weeks_unknown": "Số tuần chưa rõ",
+        "weeks_judged": "Số tuần đã xét",
+        "last_crawl_at": "Lần thu thập gần nhất",
+        "last_crawl_status": "Tình trạng thu thập",
+        "last_error": "Lỗi",
+        "article_id": "Mã bài",
+        "published": "Ngày đăng (UTC)",
+        "title": "Tiêu đề",
+        "url": "Địa chỉ",
+        "sources": "Nguồn",
+        "columns": "Chuyên mục",
+        "evidence": "Căn cứ xếp chuyên mục",
+    },
+    "en": {
+        "outlet_id": "Outlet ID",
+        "outlet_name": "Outlet",
+        "kind": "Kind",
+        "column_id": "Column ID",
+        "column_name": "Column",
+        "week": "Week",
+        "week_start": "Week start",
+        "week_end": "Week end",
+        "articles": "Articles",
+        "required": "Required",
+        "status": "Status",
+        "article_urls": "Articles (URLs)",
+        "exists": "Column exists",
+        "found_by": "Evidence",
+        "first_article": "First article",
+        "timeliness": "On time",
+        "weeks_met": "Weeks met",
+        "weeks_missed": "Weeks missed",
+        "weeks_unknown": "Weeks unknown",
+        "weeks_judged": "Weeks judged",
+        "last_crawl_at": "Last crawl",
+        "last_crawl_status": "Last crawl status",
+        "last_error": "Last error",
+        "article_id": "Article ID",
+        "published": "Published (UTC)",
+        "title": "Title",
+        "url": "URL",
+        "sources": "Sources",
+        "columns": "Columns",
+        "evidence": "Column evidence",
+    },
+}
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def outlet_columns(column_ids: Sequence[str]) -> list[str]:
+    per_column = [f"{c}__{field}" for c in column_ids for field in OUTLET_PER_COLUMN]
+    return [*OUTLET_HEAD, *per_column, *OUTLET_TAIL]
+
+
+def label(column: str, labels: str | None, column_names: dict[str, str]) -> str:
+    if not labels:
+        return column
+    if "__" in column:
+        column_id, field = column.split("__", 1)
+        return f"{column_names.get(column_id, column_id)}: {LABELS[labels][field]}"
+    return LABELS[labels].get(column, column)
+
+
+def to_csv(
+    columns: Sequence[str],
+    rows: Iterable[dict],
+    labels: str | None = None,
+    column_names: dict[str, str] | None = None,
+) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([label(c, labels, column_names or {}) for c in columns])
+    for row in rows:
+        writer.writerow([safe_cell("" if row.get(c) is None else row.get(c)) for c in columns])
+    return out.getvalue()
+
+
+def weekly_rows(
+    week_rows: list[dict],
+    outlet_names: dict[str, str],
+    column_names: dict[str, str],
+    urls: dict[int, str],
+) -> list[dict]:
+    rows = []
+    for r in week_rows:
+        ids = json.loads(r["article_ids"] or "[]")
+        rows.append(
+            {
+                **r,
+                "outlet_name": outlet_names.get(r["outlet_id"], ""),
+                "column_name": column_names.get(r["column_id"], ""),
+                "article_urls": " ".join(urls.get(i, "") for i in ids),
+            }
+        )
+    return rows
+
+
+def outlet_rows(outlets: list[dict], column_results: list[dict]) -> list[dict]:
+    """One row per outlet, each column's verdict flattened into prefixed fields."""
+    by_outlet: dict[str, dict] = {}
+    for o in outlets:
+        by_outlet[o["id"]] = {
+            "outlet_id": o["id"],
+            "outlet_name": o["name"],
+            "kind": o["kind"],
+            "last_crawl_at": o["last_crawl_at"],
+            "last_crawl_status": o["last_status"],
+            "last_error": o["last_error"],
+        }
+    for r in column_results:
+        row = by_outlet.setdefault(r["outlet_id"], {"outlet_id": r["outlet_id"]})
+        prefix = r["column_id"] + "__"
+        row.update(
+            {
+                prefix + "exists": "yes" if r["exists_"] else "no",
+                prefix + "found_by": r["found_by"],
+                prefix + "first_article": r["first_article"],
+                prefix + "timeliness": r["timeliness"],
+                prefix + "weeks_met": r["weeks_met"],
+                prefix + "weeks_judged": r["weeks_met"] + r["weeks_missed"],
+            }
+        )
+    return [by_outlet[k] for k in sorted(by_outlet)]
+
+
+def article_rows(rows: list[dict]) -> list[dict]:
+    out = []
+    for r in rows:
+        links = [lk for lk in json.loads(r["links"] or "[]") if lk.get("column_id")]
+        out.append(
+            {
+                "outlet_id": r["outlet_id"],
+                "article_id": r["id"],
+                "published": r["published"],
+                "title": r["title"],
+                "url": r["url"],
+                "sources": " ".join(json.loads(r["sources"] or "[]")),
+                "columns": " ".join(lk["column_id"] for lk in links),
+                "evidence": "; ".join(
+                    f"{lk['column_id']}: {lk['evidence']} ({lk['rule']})" for lk in links
+                ),
+            }
+        )
+    return out

@@ -1,0 +1,104 @@
+"""The work behind the commands, shared by the CLI and the scheduler: audit, re-audit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from auditor import audit, export
+from auditor.config import fingerprint
+from auditor.crawl import CrawlReport, crawl, select_outlets
+from auditor.fetch import utcnow
+from auditor.store import Store
+from auditor.types import ColumnSummary, Config, WeekResult
+
+log = logging.getLogger("auditor.jobs")
+
+
+@dataclass(frozen=True)
+class AuditOutcome:
+    run_id: int
+    as_of: datetime
+    weeks: list[WeekResult]
+    summaries: list[ColumnSummary]
+
+
+def run_audit(
+    config: Config,
+    store: Store,
+    outlet_ids: Iterable[str] | None = None,
+    *,
+    as_of: datetime | None = None,
+    now: Callable[[], datetime] = utcnow,
+) -> AuditOutcome:
+    """Judge every week of every column of the chosen outlets, and keep the run."""
+    ran_at = now()
+    as_of = as_of or ran_at
+    tz = ZoneInfo(config.timezone)
+    outlets = select_outlets(config, outlet_ids)
+    weeks, summaries = [], []
+    for outlet in outlets:
+        for facts in store.column_facts(outlet.id, config.campaign):
+            w, s = audit.audit_column(outlet.id, facts, config.campaign, tz, as_of)
+            weeks += w
+            summaries.append(s)
+    run_id = store.save_audit(
+        ran_at,
+        as_of,
+        fingerprint(config),
+        config.campaign.id,
+        [o.id for o in outlets],
+        weeks,
+        summaries,
+    )
+    log.info("audit run %d: %d outlets, %d weeks judged", run_id, len(outlets), len(weeks))
+    return AuditOutcome(run_id, as_of, weeks, summaries)
+
+
+def reaudit(
+    config: Config, store: Store, outlet_id: str, *, now: Callable[[], datetime] = utcnow
+) -> tuple[CrawlReport, AuditOutcome]:
+    """Crawl and audit one outlet now."""
+    [report] = crawl(config, store, [outlet_id], now=now)
+    return report, run_audit(config, store, [outlet_id], now=now)
+
+
+class NoAuditRun(Exception):
+    """Nothing to export: no audit run has been stored yet."""
+
+
+def weekly_export(config: Config, store: Store, first=None, last=None) -> list[dict]:
+    latest = _latest(store)
+    rows = store.week_rows(latest, first, last)
+    urls = {r["id"]: r["url"] for r in store.q("SELECT id, url FROM articles")}
+    return export.weekly_rows(rows, _outlet_names(config, store), _column_names(config), urls)
+
+
+def outlets_export(config: Config, store: Store) -> list[dict]:
+    latest = _latest(store)
+    outlets = [o for o in store.outlet_rows() if o["id"] in latest]
+    return export.outlet_rows(outlets, store.column_rows(latest))
+
+
+def articles_export(store: Store, first=None, last=None) -> list[dict]:
+    return export.article_rows(store.article_rows(first, last))
+
+
+def _latest(store: Store) -> dict[str, int]:
+    latest = store.latest_runs()
+    if not latest:
+        raise NoAuditRun("no audit run is stored yet: run `auditor audit` first")
+    return latest
+
+
+def _outlet_names(config: Config, store: Store) -> dict[str, str]:
+    names = {o["id"]: o["name"] for o in store.outlet_rows()}
+    names.update({o.id: o.name for o in config.outlets})
+    return names
+
+
+def _column_names(config: Config) -> dict[str, str]:
+    return {c.id: c.name for c in config.campaign.columns}
