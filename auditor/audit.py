@@ -52,7 +52,7 @@ def weeks(campaign: Campaign, tz: ZoneInfo, now: datetime) -> list[Week]:
     found = []
     while monday + timedelta(days=6) <= campaign.end:
         start = datetime.combine(monday, time(), tz)
-        if start > now:
+        if start >= now:
             break
         year, number, _ = monday.isocalendar()
         end = datetime.combine(monday + timedelta(days=7), time(), tz)
@@ -89,7 +89,7 @@ def audit_column(
     outlet_id: str, facts: ColumnFacts, campaign: Campaign, tz: ZoneInfo, now: datetime
 ) -> tuple[list[WeekResult], ColumnSummary]:
     merged = merge(facts.coverage)
-    published = sorted((when, i) for i, when in facts.articles if when <= now)
+    published = sorted((when, i) for i, when in facts.articles if when < now)
     results = []
     for week in weeks(campaign, tz, now):
         ids = tuple(i for when, i in published if week.start <= when < week.end)

@@ -85,26 +85,31 @@ def cli(
     ctx.obj = State(config_path, db_path)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (tests call this; `run` exits with it)."""
     try:
-        cli.main(standalone_mode=False)
+        result = cli.main(args=argv, prog_name="auditor", standalone_mode=False)
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except click.exceptions.Exit as e:
+        return e.exit_code
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
-        sys.exit(130)
+        return 130
     except click.ClickException as e:
         e.show()
-        sys.exit(e.exit_code)
+        return e.exit_code
     except ConfigError as e:
         click.echo(f"config error: {e}", err=True)
-        sys.exit(2)
-    except jobs.NoAuditRun as e:
-        click.echo(str(e), err=True)
-        sys.exit(1)
-    except AuditorError as e:
+        return 2
+    except (jobs.NoAuditRun, AuditorError) as e:
         click.echo(f"error: {e}", err=True)
-        sys.exit(1)
-    except click.exceptions.Exit as e:
-        sys.exit(e.exit_code)
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:
+    sys.exit(main())
 
 
 def _outlet_ids(state: State, ids: tuple[str, ...]) -> list[str]:
@@ -400,7 +405,8 @@ def status_cmd(state: State, as_json: bool) -> None:
 def demo_cmd(keep: Path | None) -> None:
     """Crawl and audit a fake union outlet served on 127.0.0.1; prints the weekly table.
 
-    Example: auditor demo
+    Example: auditor demo --keep demo && auditor --config demo/demo-config.yaml \\
+    --db demo/demo.db export weekly --labels vi
     """
     from auditor import demo
 

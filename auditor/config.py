@@ -47,9 +47,19 @@ def load(path: str | os.PathLike) -> Config:
     return dataclasses.replace(config, source=str(path))
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so a bad date is reported with its key path."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse(raw_text: str) -> Config:
     try:
-        data = yaml.safe_load(raw_text)
+        data = yaml.load(raw_text, Loader=_Loader)
     except yaml.YAMLError as e:
         raise ConfigError("", f"not valid YAML: {e}") from None
     root = _mapping(data, "(top level)", _TOP_KEYS, required={"campaign", "outlets"})
@@ -138,7 +148,10 @@ def _outlets(value: Any, campaign: Campaign) -> tuple[Outlet, ...]:
 
 def _outlet(value: Any, path: str, campaign: Campaign) -> Outlet:
     keys = {"id", "name", "kind", "url", "feeds", "wordpress", "enabled", "columns", "group"}
-    m = _mapping(value, path, keys, required={"id", "name", "kind", "url"})
+    m = _mapping(value, path, keys, required={"id", "name", "kind"})
+    enabled = _bool(m.get("enabled", True), f"{path}.enabled")
+    if enabled and not m.get("url"):
+        raise ConfigError(f"{path}.url", "required for an enabled outlet")
     feeds = m.get("feeds")
     if feeds is not None:
         feeds = tuple(
@@ -148,10 +161,10 @@ def _outlet(value: Any, path: str, campaign: Campaign) -> Outlet:
         id=_ident(m["id"], f"{path}.id"),
         name=_str(m["name"], f"{path}.name"),
         kind=_choice(m["kind"], f"{path}.kind", OUTLET_KINDS),
-        url=_url(m["url"], f"{path}.url"),
+        url=_url(m["url"], f"{path}.url") if m.get("url") else "",
         feeds=feeds,
         wordpress=_wordpress(m.get("wordpress", "auto"), f"{path}.wordpress"),
-        enabled=_bool(m.get("enabled", True), f"{path}.enabled"),
+        enabled=enabled,
         overrides=_overrides(m.get("columns", {}), f"{path}.columns", campaign),
         group=_str(m.get("group", ""), f"{path}.group"),
     )

@@ -83,9 +83,14 @@ def build_site() -> FakeSite:
 
 
 def run(keep: Path | None = None) -> str:
+    """Serve, crawl, audit; with keep, leave demo.db and demo-config.yaml in that folder."""
     with tempfile.TemporaryDirectory() as tmp, Server(build_site()) as server:
-        cfg = config.parse(CONFIG.format(url=server.url))
-        store = Store(keep or Path(tmp) / "demo.db")
+        folder = Path(keep or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        text = CONFIG.format(url=server.url)
+        (folder / "demo-config.yaml").write_text(text, encoding="utf-8")
+        cfg = config.parse(text)
+        store = Store(folder / "demo.db")
         [report] = crawl(cfg, store)
         outcome = jobs.run_audit(cfg, store, as_of=audit.as_of_instant(AS_OF, VN))
         store.close()

@@ -52,6 +52,7 @@ class FakeSite:
     posts: list[FakePost] = field(default_factory=list)
     pretty: bool = True
     rest: str = "open"  # open | blocked | off
+    wordpress_feeds: bool = True  # False: no generator, ?paged= ignored (a custom CMS)
     routes: dict[str, Any] = field(default_factory=dict)  # path → callable(handler) for faults
     log: list[str] = field(default_factory=list)
 
@@ -210,7 +211,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.send(404, b"<html>Not found</html>", "text/html")
                 return
             posts = [p for p in posts if ids[0] in p.categories]
-        page = int(query.get("paged", 1))
+        page = int(query.get("paged", 1)) if self.site.wordpress_feeds else 1
         chunk = posts[(page - 1) * FEED_SIZE : page * FEED_SIZE]
         if page > 1 and not chunk:
             self.send(404, b"<html>Not found</html>", "text/html")

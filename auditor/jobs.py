@@ -72,7 +72,11 @@ class NoAuditRun(Exception):
 
 def weekly_export(config: Config, store: Store, first=None, last=None) -> list[dict]:
     latest = _latest(store)
-    rows = store.week_rows(latest, first, last)
+    order = {c.id: i for i, c in enumerate(config.campaign.columns)}
+    rows = sorted(
+        store.week_rows(latest, first, last),
+        key=lambda r: (r["outlet_id"], order.get(r["column_id"], 99), r["week"]),
+    )
     urls = {r["id"]: r["url"] for r in store.q("SELECT id, url FROM articles")}
     return export.weekly_rows(rows, _outlet_names(config, store), _column_names(config), urls)
 

@@ -48,6 +48,7 @@ def from_iso(text: str | None) -> datetime | None:
 @dataclass(frozen=True)
 class OutletState:
     api_root: str = ""
+    api_note: str = ""
     feeds: tuple[str, ...] = ()
     last_full_listing: datetime | None = None
     rest_cursor: datetime | None = None
@@ -112,12 +113,13 @@ class Store:
         }
         site_feeds = tuple(url for url, column in self._feed_pairs(outlet_id) if not column)
         return OutletState(
-            r["api_root"] or "",
-            site_feeds,
-            from_iso(r["last_full_listing_at"]),
-            from_iso(r["rest_cursor"]),
-            ends,
-            r["consecutive_failures"] or 0,
+            api_root=r["api_root"] or "",
+            api_note=r["api_note"] or "",
+            feeds=site_feeds,
+            last_full_listing=from_iso(r["last_full_listing_at"]),
+            rest_cursor=from_iso(r["rest_cursor"]),
+            coverage_end=ends,
+            consecutive_failures=r["consecutive_failures"] or 0,
         )
 
     def known_terms(self, outlet_id: str) -> list[Term]:

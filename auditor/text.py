@@ -32,11 +32,10 @@ _PUNCT = str.maketrans(
         "\u2013": "-",
         "\u2014": "-",
         "\u2212": "-",
-        # Icelandic eth from legacy fonts stands in for Đ / đ
-        "\u00d0": "\u0110",
-        "\u00f0": "\u0111",
     }
 )
+# Icelandic eth from legacy fonts stands in for Đ / đ
+_ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -47,7 +46,7 @@ def _move_tone(match: re.Match) -> str:
 
 def nfc(text: str) -> str:
     """NFC with invisible characters removed, Ð fixed, tone placement unified."""
-    text = unicodedata.normalize("NFD", text.translate(_INVISIBLE).translate(_PUNCT))
+    text = unicodedata.normalize("NFD", text.translate(_INVISIBLE).translate(_ETH))
     return unicodedata.normalize("NFC", _MOVABLE.sub(_move_tone, text))
 
 
@@ -69,7 +68,7 @@ def html_to_text(fragment: str | None) -> str:
 
 def name_key(text: str) -> str:
     """Key for comparing names: same words, same key."""
-    text = clean(html.unescape(text)).casefold()
+    text = clean(html.unescape(text)).translate(_PUNCT).casefold()
     text = re.sub(r"[\"'“”‘’«»:;,.!?()\[\]|/\\-]+", " ", text)
     return " ".join(text.split())
 

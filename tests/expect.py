@@ -1,0 +1,70 @@
+"""The tests' own reading of the directive, written apart from auditor's code: given a fake
+site's posts, which weekly rows should the CSV hold?"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+CAMPAIGN_FIRST_MONDAY = date(2017, 9, 25)  # first Monday on or after 20 Sept 2017
+CAMPAIGN_END = date(2018, 9, 30)
+COLUMNS = {
+    "loi_ich_doan_vien": "Công đoàn vì lợi ích đoàn viên",
+    "thiet_che_cong_doan": "Thiết chế Công đoàn",
+    "dai_hoi_cong_doan": "Hướng tới Đại hội Công đoàn Việt Nam lần thứ XII",
+}
+
+
+def expected_weekly(
+    site,
+    outlet_id: str,
+    outlet_name: str,
+    column_cats: dict[str, set[int]],
+    as_of: date,
+    seen_from: datetime | None = None,
+) -> list[dict]:
+    """Rows of `export weekly`. seen_from: the oldest instant the auditor could see (a feed
+    that shows only its latest items); None when it saw the whole history."""
+    posts = [
+        p
+        for p in site.posts
+        if p.status == "publish" and (seen_from is None or p.date >= seen_from)
+    ]
+    rows = []
+    for column_id, name in COLUMNS.items():
+        cats = column_cats.get(column_id, set())
+        monday = CAMPAIGN_FIRST_MONDAY
+        while monday <= as_of and monday + timedelta(days=6) <= CAMPAIGN_END:
+            sunday = monday + timedelta(days=6)
+            n = sum(
+                1
+                for p in posts
+                if set(p.categories) & cats
+                and monday <= p.date.astimezone(VN).date() <= sunday
+                and p.date.astimezone(VN).date() <= as_of
+            )
+            if sunday > as_of:
+                status = "in_progress"
+            else:
+                covered = seen_from is None or seen_from <= datetime.combine(
+                    monday, datetime.min.time(), VN
+                )
+                status = "met" if n >= 2 else ("missed" if covered else "unknown")
+            iso = monday.isocalendar()
+            rows.append(
+                {
+                    "outlet_id": outlet_id,
+                    "outlet_name": outlet_name,
+                    "column_id": column_id,
+                    "column_name": name,
+                    "week": f"{iso[0]}-W{iso[1]:02d}",
+                    "week_start": monday.isoformat(),
+                    "week_end": sunday.isoformat(),
+                    "articles": str(n),
+                    "required": "2",
+                    "status": status,
+                }
+            )
+            monday += timedelta(days=7)
+    return rows

@@ -1,0 +1,178 @@
+"""HTTP semantics against real servers on 127.0.0.1."""
+
+import time
+
+import pytest
+
+from auditor.errors import FetchError, NotModified, RobotsDenied
+from auditor.fakesite import FakeSite
+from auditor.fetch import Fetcher
+from auditor.types import HttpSettings
+
+FAST = HttpSettings(
+    timeout_s=2,
+    max_body_mb=1,
+    per_host_delay_s=0,
+    retries=2,
+    backoff_s=0.01,
+    contact="kiemtra@example.org",
+)
+
+
+def client(settings=FAST, validators=None):
+    return Fetcher(settings, validators).client()
+
+
+def site_with(**routes):
+    return FakeSite(routes={"/robots.txt": lambda h: h.send(404, b"", "text/plain"), **routes})
+
+
+def counter_route(responses):
+    """A route that answers from a list, one per call; it remembers what it saw."""
+    seen = []
+
+    def route(h):
+        seen.append(dict(h.headers))
+        status, body, headers = responses[min(len(seen), len(responses)) - 1]
+        h.send(status, body, "text/plain", headers)
+
+    route.seen = seen
+    return route
+
+
+def test_retries_5xx_and_honours_retry_after(serve):
+    route = counter_route([(503, b"busy", {"Retry-After": "0"}), (200, b"ok", {})])
+    server = serve(site_with(**{"/x": route}))
+    c = client()
+    assert c.get(server.url + "/x").body == b"ok"
+    assert [r.status for r in c.records if r.url.endswith("/x")] == [503, 200]
+    assert "kiemtra@example.org" in route.seen[0]["User-Agent"]
+
+
+def test_gives_up_after_retries_with_clear_error(serve):
+    server = serve(site_with(**{"/x": counter_route([(500, b"no", {})])}))
+    c = client()
+    with pytest.raises(FetchError, match="HTTP 500"):
+        c.get(server.url + "/x")
+    assert len([r for r in c.records if r.url.endswith("/x")]) == 3
+
+
+def test_long_retry_after_is_not_waited_for(serve):
+    server = serve(site_with(**{"/x": counter_route([(429, b"", {"Retry-After": "99999"})])}))
+    with pytest.raises(FetchError) as e:
+        client().get(server.url + "/x")
+    assert e.value.status == 429 and e.value.retry_after == 99999
+
+
+def test_body_size_cap(serve):
+    big = b"x" * (1024 * 1024 + 10)
+    server = serve(site_with(**{"/big": lambda h: h.send(200, big, "text/plain")}))
+    with pytest.raises(FetchError, match="larger than 1 MB"):
+        client().get(server.url + "/big")
+
+
+def endless(h):
+    h.send_response(200)
+    h.send_header("Content-Type", "application/rss+xml")
+    h.end_headers()
+    try:
+        for _ in range(100_000):
+            h.wfile.write(b"<item>" * 1000)
+    except OSError:
+        pass
+
+
+def test_endless_body_is_cut(serve):
+    server = serve(site_with(**{"/endless": endless}))
+    with pytest.raises(FetchError, match="cut off"):
+        client().get(server.url + "/endless")
+
+
+def trickle(h):
+    h.send_response(200)
+    h.send_header("Content-Type", "text/plain")
+    h.end_headers()
+    try:
+        for _ in range(100):
+            h.wfile.write(b"x")
+            h.wfile.flush()
+            time.sleep(0.1)
+    except OSError:
+        pass
+
+
+def test_trickling_body_is_cut_at_the_deadline(serve):
+    server = serve(site_with(**{"/slow": trickle}))
+    settings = HttpSettings(timeout_s=1, per_host_delay_s=0, retries=0)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="still arriving"):
+        client(settings).get(server.url + "/slow")
+    assert time.monotonic() - started < 5
+
+
+def test_no_answer_times_out(serve):
+    server = serve(site_with(**{"/mute": lambda h: time.sleep(3)}))
+    settings = HttpSettings(timeout_s=0.5, per_host_delay_s=0, retries=0)
+    with pytest.raises(FetchError, match="timed out"):
+        client(settings).get(server.url + "/mute")
+
+
+def test_redirect_loop(serve):
+    def to(path):
+        return lambda h: h.send(302, b"", "text/plain", {"Location": path})
+
+    server = serve(site_with(**{"/a": to("/b"), "/b": to("/a")}))
+    with pytest.raises(FetchError, match="redirects"):
+        client().get(server.url + "/a")
+
+
+def test_conditional_get(serve):
+    def etagged(h):
+        if h.headers.get("If-None-Match") == '"v1"':
+            h.send(304, b"", "text/plain", {"ETag": '"v1"'})
+        else:
+            h.send(200, b"feed", "text/plain", {"ETag": '"v1"'})
+
+    server = serve(site_with(**{"/feed": etagged}))
+    first = client()
+    first.get(server.url + "/feed", conditional=True)
+    assert first.new_validators[server.url + "/feed"]["etag"] == '"v1"'
+    second = client(validators=first.new_validators)
+    with pytest.raises(NotModified):
+        second.get(server.url + "/feed", conditional=True)
+    assert second.records[-1].status == 304 and second.records[-1].error == ""
+
+
+def test_robots_txt_is_obeyed(serve):
+    robots = b"User-agent: *\nDisallow: /private/\n"
+    server = serve(
+        FakeSite(
+            routes={
+                "/robots.txt": lambda h: h.send(200, robots, "text/plain"),
+                "/private/x": lambda h: h.send(200, b"secret", "text/plain"),
+            }
+        )
+    )
+    c = client()
+    with pytest.raises(RobotsDenied):
+        c.get(server.url + "/private/x")
+    assert c.records[-1].error == "disallowed by robots.txt"
+
+
+def test_robots_txt_server_error_closes_the_site(serve):
+    server = serve(
+        FakeSite(
+            routes={
+                "/robots.txt": lambda h: h.send(503, b"", "text/plain"),
+                "/x": lambda h: h.send(200, b"ok", "text/plain"),
+            }
+        )
+    )
+    with pytest.raises(FetchError, match=r"robots\.txt unavailable"):
+        client().get(server.url + "/x")
+
+
+def test_connection_refused_is_a_fetch_error():
+    settings = HttpSettings(timeout_s=1, per_host_delay_s=0, retries=0)
+    with pytest.raises(FetchError, match="connection failed"):
+        client(settings).get("http://127.0.0.1:9/")
