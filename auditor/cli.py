@@ -399,8 +399,9 @@ def status_cmd(state: State, as_json: bool) -> None:
 @cli.command("demo", context_settings=CONTEXT)
 @click.option(
     "--keep",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Keep the demo store at this path.",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Keep demo.db and demo-config.yaml in this folder to explore.",
 )
 def demo_cmd(keep: Path | None) -> None:
     """Crawl and audit a fake union outlet served on 127.0.0.1; prints the weekly table.

@@ -286,6 +286,7 @@ def _feed(
     config: Config,
     now: Callable[[], datetime],
     paging: bool,
+    guessed: bool = False,
 ) -> bool:
     """Read one feed (and its ?paged=N pages); True when its whole history was seen."""
     source, started = f"feed:{url}", now()
@@ -296,7 +297,10 @@ def _feed(
         h.feeds.append(FeedSeen(url, column_id))
         return False
     except (FetchError, ParseError) as e:
-        h.errors.append(f"feed {url}: {getattr(e, 'message', None) or e}")
+        if guessed and isinstance(e, FetchError) and e.status == 404:
+            h.notes.append(f"no category feed at {url}")
+        else:
+            h.errors.append(f"feed {url}: {getattr(e, 'message', None) or e}")
         return False
     pages, complete = [first], False
     if paging or first.is_wordpress:
@@ -387,4 +391,4 @@ def _category_feeds(
             if s.kind != "category":
                 continue
             url = with_params(base, feed="rss2", category_name=slugify(s.value))
-            _feed(h, client, url, column_id, state, config, now, paging=True)
+            _feed(h, client, url, column_id, state, config, now, paging=True, guessed=True)

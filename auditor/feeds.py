@@ -43,7 +43,7 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> FeedPage:
     parsed = feedparser.parse(
         body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
     )
-    if not parsed.get("version") and not parsed.entries:
+    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception") or "no RSS or Atom found"
         raise ParseError(url, f"not a feed: {_short(reason)}")
     base = parsed.feed.get("link") or url

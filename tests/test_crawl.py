@@ -69,11 +69,14 @@ def feed_only_site() -> FakeSite:
     return site
 
 
-def write_config(tmp_path, outlets: str, extra: str = "") -> str:
+FAST_HTTP = "{timeout_s: 3, per_host_delay_s: 0, retries: 1, backoff_s: 0.01, concurrency: 4}"
+
+
+def write_config(tmp_path, outlets: str, extra: str = "", http: str = FAST_HTTP) -> str:
     text = (
         textwrap.dedent("""
         timezone: Asia/Ho_Chi_Minh
-        http: {timeout_s: 3, per_host_delay_s: 0, retries: 1, backoff_s: 0.01, concurrency: 4}
+        http: HTTP
         campaign:
           id: "1476/TLĐ"
           start: 2017-09-20
@@ -84,7 +87,7 @@ def write_config(tmp_path, outlets: str, extra: str = "") -> str:
             - {id: thiet_che_cong_doan, name: "Thiết chế Công đoàn"}
             - {id: dai_hoi_cong_doan, name: "Hướng tới Đại hội Công đoàn Việt Nam lần thứ XII"}
         outlets:
-        """)
+        """).replace("HTTP", http)
         + textwrap.indent(textwrap.dedent(outlets), "  ")
         + extra
     )

@@ -1,0 +1,72 @@
+import csv
+import io
+
+from auditor.cli import main
+from auditor.export import WEEKLY, safe_cell, to_csv
+
+
+def test_formula_cells_are_neutralised():
+    for bad in ('=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\t=1"):
+        assert safe_cell(bad).startswith("'")
+    assert safe_cell("Công đoàn") == "Công đoàn"
+    assert safe_cell(3) == 3
+
+
+def test_bom_crlf_and_labels():
+    text = to_csv(
+        WEEKLY,
+        [{"outlet_id": "a", "status": "met", "outlet_name": "=cmd|' /C calc'!A0"}],
+        labels="vi",
+    )
+    assert text.startswith("\ufeffMã đơn vị,Tên đơn vị,")
+    assert "\r\n" in text
+    row = list(csv.reader(io.StringIO(text[1:])))[1]
+    assert row[1].startswith("'=")
+
+
+def test_demo_runs_offline(tmp_path, capsys):
+    assert main(["-q", "demo", "--keep", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "2017-W43" in out and "1 missed" in out
+    assert "Hướng tới Đại hội Công đoàn Việt Nam lần thứ XII  NO" in out
+    config, db = str(tmp_path / "demo-config.yaml"), str(tmp_path / "demo.db")
+    csv_path = tmp_path / "w.csv"
+    assert (
+        main(
+            [
+                "-q",
+                "--config",
+                config,
+                "--db",
+                db,
+                "export",
+                "weekly",
+                "--from",
+                "2017-10-23",
+                "--to",
+                "2017-10-29",
+                "-o",
+                str(csv_path),
+            ]
+        )
+        == 0
+    )
+    rows = list(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8")[1:])))
+    assert {r["week"] for r in rows} == {"2017-W43"}
+    assert {r["column_id"]: r["status"] for r in rows} == {
+        "loi_ich_doan_vien": "met",
+        "thiet_che_cong_doan": "missed",
+        "dai_hoi_cong_doan": "missed",
+    }
+    assert main(["-q", "--config", config, "--db", db, "export", "outlets", "--labels", "en"]) == 0
+    assert "Thiết chế Công đoàn: Column exists" in capsys.readouterr().out
+
+
+def test_every_command_is_in_the_readme():
+    from pathlib import Path
+
+    from auditor.cli import cli
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert f"`{name}" in readme, name
