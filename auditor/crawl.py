@@ -63,7 +63,7 @@ def crawl(
     outlets = select_outlets(config, outlet_ids)
     states = {o.id: store.outlet_state(o.id) for o in outlets}
     own = fetcher is None
-    fetcher = fetcher or Fetcher(config.http, store.validators(), now=now)
+    fetcher = fetcher or Fetcher(config.http, store.validators(), robots=store.robots(), now=now)
     reports = []
     try:
         with ThreadPoolExecutor(max_workers=config.http.concurrency) as pool:
@@ -82,6 +82,7 @@ def crawl(
     finally:
         if own:
             fetcher.close()
+    store.save_robots(fetcher.fresh_robots)
     return sorted(reports, key=lambda r: r.outlet_id)
 
 
@@ -133,7 +134,7 @@ def harvest(
 ) -> Harvest:
     """Everything the outlet shows now; HTTP only, nothing written."""
     h = Harvest(outlet, started=now())
-    homepage = _homepage(h, client)
+    homepage = _homepage(h, client) if _homepage_needed(outlet, state, config, h.started) else None
     api_root = _api_root(h, client, outlet, homepage, state)
     rest_ok = bool(api_root) and _rest(h, client, api_root, state, config, now)
     feeds = _site_feeds(outlet, homepage, state, api_root)
@@ -145,10 +146,24 @@ def harvest(
             _feed(h, client, o.value, o.column_id, state, config, now, paging=False)
     if api_root and not rest_ok and not site_complete:
         _category_feeds(h, client, outlet, state, config, now)
+        for url, column_id in state.column_feeds:
+            if url not in {f.url for f in h.feeds}:
+                _feed(h, client, url, column_id, state, config, now, paging=True, guessed=True)
     h.finished = now()
     h.records = list(client.records)
     h.validators = dict(client.new_validators)
     return h
+
+
+def _homepage_needed(outlet: Outlet, state: OutletState, config: Config, now: datetime) -> bool:
+    """The homepage tells where the feeds and the API are; once known, it is re-read only
+    when the full listing is due (WordPress homepages are large and never say 304)."""
+    knows_feeds = outlet.feeds is not None or bool(state.feeds)
+    knows_api = outlet.wordpress is False or bool(state.api_root) or bool(state.api_note)
+    refresh = state.last_full_listing is None or now - state.last_full_listing >= timedelta(
+        days=config.crawl.full_listing_every_days
+    )
+    return not (knows_feeds and knows_api) or (refresh and not state.api_note.startswith("no "))
 
 
 def _homepage(h: Harvest, client: Client) -> Fetched | None:
@@ -239,15 +254,15 @@ def _list_posts(client: Client, root: str, state: OutletState, config: Config, s
         or state.rest_cursor is None
         or started - state.last_full_listing >= timedelta(days=config.crawl.full_listing_every_days)
     )
-    params = (
-        {} if due else {"modified_after": wp.gmt_param(state.rest_cursor), "orderby": "modified"}
-    )
+    # a minute of overlap: modified_after is exclusive and clocks round to the second
+    since = None if due else state.rest_cursor - timedelta(minutes=1)
+    params = {} if due else {"modified_after": wp.gmt_param(since), "orderby": "modified"}
     listing = wp.list_collection(
         client.get,
         wp.page_url(root, "wp/v2/posts", wp.POST_FIELDS, **params),
         config.http.max_rest_pages,
     )
-    return listing, due, None if due else state.rest_cursor
+    return listing, due, since
 
 
 def _rest_failed(h: Harvest, e: Exception) -> None:
@@ -274,7 +289,10 @@ def _site_feeds(
             return found[:5]
     if state.feeds:
         return list(state.feeds)
-    return [wp.site_base(outlet.url) + "feed/"] if api_root else []
+    if not api_root:
+        return []
+    base = wp.site_base(outlet.url)
+    return [with_params(base, feed="rss2") if "rest_route=" in api_root else base + "feed/"]
 
 
 def _feed(

@@ -11,7 +11,7 @@ import email.utils
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -25,6 +25,7 @@ from auditor.types import Fetched, HttpSettings, RequestRecord
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CHUNK = 64 * 1024
+ROBOTS_TTL = timedelta(hours=24)  # RFC 9309 allows caching robots.txt for up to a day
 
 
 def utcnow() -> datetime:
@@ -46,6 +47,7 @@ class Fetcher:
         settings: HttpSettings,
         validators: dict[str, dict] | None = None,
         *,
+        robots: dict[str, tuple[datetime, str]] | None = None,
         sleep: Callable[[float], None] | None = None,
         now: Callable[[], datetime] = utcnow,
     ):
@@ -58,6 +60,8 @@ class Fetcher:
         self._host_locks: dict[str, threading.Lock] = {}
         self._host_last: dict[str, float] = {}
         self._robots: dict[str, Protego | FetchError | None] = {}
+        self.robots_texts = dict(robots or {})  # origin → (fetched at, text) from earlier runs
+        self.fresh_robots: dict[str, tuple[datetime, str]] = {}
         self.session = requests.Session()
         self.session.headers["User-Agent"] = user_agent(settings)
         self.session.max_redirects = settings.max_redirects
@@ -103,14 +107,22 @@ class Fetcher:
         return cached
 
     def _load_robots(self, client: Client, origin: str) -> Protego | FetchError | None:
+        known = self.robots_texts.get(origin)
+        if known and self._now() - known[0] < ROBOTS_TTL:
+            return Protego.parse(known[1]) if known[1] else None
         try:
             fetched = client.get(origin + "/robots.txt", check_robots=False)
         except FetchError as e:
             # RFC 9309: 4xx means no rules; 5xx or unreachable means "assume disallowed"
             if e.status is not None and 400 <= e.status < 500:
+                self.fresh_robots[origin] = (self._now(), "")
                 return None
             return e
-        return Protego.parse(fetched.body.decode("utf-8", "replace"))
+        # Sites without rewrite rules answer /robots.txt with their homepage: no rules
+        html = "html" in fetched.content_type.lower()
+        text = "" if html else fetched.body.decode("utf-8", "replace")
+        self.fresh_robots[origin] = (self._now(), text)
+        return Protego.parse(text) if text else None
 
 
 class Client:

@@ -67,3 +67,9 @@ _V1 = [
 def m001_initial(db: Database) -> None:
     for statement in _V1:
         db.execute(statement)
+
+
+@migrations()
+def m002_robots(db: Database) -> None:
+    """robots.txt kept across runs (RFC 9309 allows a day), so each crawl need not ask."""
+    db.execute("CREATE TABLE robots (origin TEXT PRIMARY KEY, fetched_at TEXT, body TEXT)")

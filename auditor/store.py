@@ -50,6 +50,7 @@ class OutletState:
     api_root: str = ""
     api_note: str = ""
     feeds: tuple[str, ...] = ()
+    column_feeds: tuple[tuple[str, str], ...] = ()  # (url, column id) found before
     last_full_listing: datetime | None = None
     rest_cursor: datetime | None = None
     coverage_end: dict[str, datetime] | None = None  # latest end per source
@@ -99,6 +100,24 @@ class Store:
             for r in self.q("SELECT * FROM http_cache")
         }
 
+    def robots(self) -> dict[str, tuple[datetime, str]]:
+        return {
+            r["origin"]: (from_iso(r["fetched_at"]), r["body"] or "")
+            for r in self.q("SELECT * FROM robots")
+        }
+
+    def save_robots(self, fresh: dict[str, tuple[datetime, str]]) -> None:
+        if not fresh:
+            return
+        with self.transaction():
+            self.db["robots"].upsert_all(
+                (
+                    {"origin": o, "fetched_at": iso(at), "body": body}
+                    for o, (at, body) in fresh.items()
+                ),
+                pk="origin",
+            )
+
     def outlet_state(self, outlet_id: str) -> OutletState:
         rows = self.q("SELECT * FROM outlets WHERE id = ?", (outlet_id,))
         if not rows:
@@ -111,11 +130,13 @@ class Store:
                 (outlet_id,),
             )
         }
-        site_feeds = tuple(url for url, column in self._feed_pairs(outlet_id) if not column)
+        pairs = self._feed_pairs(outlet_id)
+        site_feeds = tuple(url for url, column in pairs if not column)
         return OutletState(
             api_root=r["api_root"] or "",
             api_note=r["api_note"] or "",
             feeds=site_feeds,
+            column_feeds=tuple((url, column) for url, column in pairs if column),
             last_full_listing=from_iso(r["last_full_listing_at"]),
             rest_cursor=from_iso(r["rest_cursor"]),
             coverage_end=ends,

@@ -176,3 +176,40 @@ def test_connection_refused_is_a_fetch_error():
     settings = HttpSettings(timeout_s=1, per_host_delay_s=0, retries=0)
     with pytest.raises(FetchError, match="connection failed"):
         client(settings).get("http://127.0.0.1:9/")
+
+
+def test_robots_txt_answered_by_an_html_page_means_no_rules(serve):
+    # WordPress without rewrite rules serves its homepage at /robots.txt (seen on Debian's 6.1)
+    page = b"<!doctype html><html><body>Disallow: /</body></html>"
+    server = serve(
+        FakeSite(
+            routes={
+                "/robots.txt": lambda h: h.send(200, page, "text/html; charset=UTF-8"),
+                "/x": lambda h: h.send(200, b"ok", "text/plain"),
+            }
+        )
+    )
+    fetcher = Fetcher(FAST)
+    assert fetcher.client().get(server.url + "/x").body == b"ok"
+    assert fetcher.fresh_robots[server.url][1] == ""
+
+
+def test_robots_txt_is_remembered_for_a_day(serve):
+    robots = b"User-agent: *\nDisallow: /private/\n"
+    server = serve(
+        FakeSite(
+            routes={
+                "/robots.txt": lambda h: h.send(200, robots, "text/plain"),
+                "/x": lambda h: h.send(200, b"ok", "text/plain"),
+            }
+        )
+    )
+    first = Fetcher(FAST)
+    first.client().get(server.url + "/x")
+    server.site.log.clear()
+    second = Fetcher(FAST, robots=first.fresh_robots)
+    c = second.client()
+    c.get(server.url + "/x")
+    with pytest.raises(RobotsDenied):
+        c.get(server.url + "/private/y")
+    assert "/robots.txt" not in server.site.log

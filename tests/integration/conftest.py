@@ -1,0 +1,29 @@
+"""The real-WordPress suite: skipped with one clear line where it cannot run, except in CI
+(CI=true), where a skip would hide that nothing was proved, so it fails instead."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "wordpress"))
+
+import harness
+
+
+@pytest.fixture(scope="session")
+def wordpress_sites():
+    why = harness.missing()
+    if why:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the real-WordPress suite must run in CI, but: {why}")
+        pytest.skip(f"real-WordPress suite skipped: {why}")
+    with harness.Sites() as sites:
+        versions = ", ".join(
+            f"{s.name} {s.url} WordPress {s.version}" for s in sites.sites.values()
+        )
+        sys.stderr.write(f"\n[wordpress] sites up: {versions}\n")
+        yield sites
