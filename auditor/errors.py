@@ -66,3 +66,7 @@ class ParseError(AuditorError):
 
 class StoreError(AuditorError):
     pass
+
+
+class ModelError(AuditorError):
+    """The classifier cannot be loaded, trained or used as asked."""
