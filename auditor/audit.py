@@ -30,6 +30,8 @@ class ColumnFacts:
     found_by: str  # evidence of where the column lives; "" when not found
     articles: tuple[tuple[int, datetime], ...]  # (article id, published UTC)
     coverage: tuple[tuple[datetime, datetime], ...]  # UTC intervals fully seen
+    on_topic: frozenset[int] | None = None  # ids of the column's articles on its topic
+    elsewhere: tuple[tuple[int, datetime], ...] = ()  # on-topic articles in no column
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,15 @@ def audit_column(
 ) -> tuple[list[WeekResult], ColumnSummary]:
     merged = merge(facts.coverage)
     published = sorted((when, i) for i, when in facts.articles if when < now)
+    counted = published
+    if campaign.count == "column_on_topic" and facts.on_topic is not None:
+        counted = [(when, i) for when, i in published if i in facts.on_topic]
     results = []
     for week in weeks(campaign, tz, now):
-        ids = tuple(i for when, i in published if week.start <= when < week.end)
+        ids = tuple(i for when, i in counted if week.start <= when < week.end)
         status = judge_week(week, ids, campaign.min_articles_per_week, covered(week, merged), now)
+        in_week = [i for when, i in published if week.start <= when < week.end]
+        on_topic = None if facts.on_topic is None else sum(i in facts.on_topic for i in in_week)
         results.append(
             WeekResult(
                 outlet_id,
@@ -105,9 +112,10 @@ def audit_column(
                 campaign.min_articles_per_week,
                 status,
                 ids,
+                on_topic,
             )
         )
-    return results, _summary(outlet_id, facts, published, results, campaign, tz)
+    return results, _summary(outlet_id, facts, published, results, campaign, tz, now)
 
 
 def _summary(
@@ -117,14 +125,20 @@ def _summary(
     results: list[WeekResult],
     campaign: Campaign,
     tz: ZoneInfo,
+    now: datetime,
 ) -> ColumnSummary:
     first = published[0][0].astimezone(tz).date() if published else None
     timeliness = "" if first is None else ("on_time" if first <= campaign.start else "late")
     count = {s: sum(r.status == s for r in results) for s in STATUSES}
+    exists = bool(facts.found_by or published)
+    off_topic = elsewhere = None
+    if facts.on_topic is not None:
+        off_topic = sum(i not in facts.on_topic for _, i in published)
+        elsewhere = sum(1 for _, when in facts.elsewhere if when < now)
     return ColumnSummary(
         outlet_id=outlet_id,
         column_id=facts.column_id,
-        exists=bool(facts.found_by or published),
+        exists=exists,
         found_by=facts.found_by or ("articles linked to it" if published else ""),
         first_article=first,
         timeliness=timeliness,
@@ -132,7 +146,22 @@ def _summary(
         weeks_missed=count[MISSED],
         weeks_unknown=count[UNKNOWN],
         weeks_in_progress=count[IN_PROGRESS],
+        off_topic=off_topic,
+        on_topic_elsewhere=elsewhere,
+        finding=finding(exists, len(published), off_topic, elsewhere),
     )
+
+
+def finding(exists: bool, filed: int, off_topic: int | None, elsewhere: int | None) -> str:
+    """One phrase a reader can act on: a column that does not exist but whose topic is
+    covered elsewhere is not the same failure as silence."""
+    if not exists:
+        if elsewhere:
+            return "no_column_but_topic_published_elsewhere"
+        return "no_column" if elsewhere is None else "no_column_and_no_topic_content"
+    if off_topic is not None and filed and off_topic * 2 > filed:
+        return "column_mostly_off_topic"
+    return "column_exists"
 
 
 def as_of_instant(day: date, tz: ZoneInfo) -> datetime:

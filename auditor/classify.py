@@ -50,12 +50,24 @@ MODEL_NAME = "classifier"
 
 # Abbreviations union outlets use, spelt out so both forms meet the same features.
 _ABBREVIATIONS = {
-    "cđcs": "công đoàn cơ sở", "lđlđ": "liên đoàn lao động", "tlđ": "tổng liên đoàn",
-    "cnvclđ": "công nhân viên chức lao động", "nlđ": "người lao động", "cđ": "công đoàn",
-    "kcn": "khu công nghiệp", "kcx": "khu chế xuất", "đvcđ": "đoàn viên công đoàn",
-    "cđvn": "công đoàn việt nam", "đh": "đại hội", "bch": "ban chấp hành",
-    "cnlđ": "công nhân lao động", "cn": "công nhân", "đhđcđ": "đại hội đồng cổ đông",
-    "tdtt": "thể dục thể thao", "bhxh": "bảo hiểm xã hội", "tnhh": "trách nhiệm hữu hạn",
+    "cđcs": "công đoàn cơ sở",
+    "lđlđ": "liên đoàn lao động",
+    "tlđ": "tổng liên đoàn",
+    "cnvclđ": "công nhân viên chức lao động",
+    "nlđ": "người lao động",
+    "cđ": "công đoàn",
+    "kcn": "khu công nghiệp",
+    "kcx": "khu chế xuất",
+    "đvcđ": "đoàn viên công đoàn",
+    "cđvn": "công đoàn việt nam",
+    "đh": "đại hội",
+    "bch": "ban chấp hành",
+    "cnlđ": "công nhân lao động",
+    "cn": "công nhân",
+    "đhđcđ": "đại hội đồng cổ đông",
+    "tdtt": "thể dục thể thao",
+    "bhxh": "bảo hiểm xã hội",
+    "tnhh": "trách nhiệm hữu hạn",
 }
 _ABBR = re.compile(r"\b(" + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")\b")
 
@@ -72,14 +84,21 @@ def article_text(title: str, summary: str = "") -> str:
 
 
 def build_pipeline(c: float = 0.5) -> Pipeline:
-    words = TfidfVectorizer(preprocessor=normalize, token_pattern=r"(?u)[^\W\d_]+|\d+",
-                            ngram_range=(1, 2), sublinear_tf=True, min_df=1)
-    chars = TfidfVectorizer(preprocessor=normalize, analyzer="char_wb", ngram_range=(2, 5),
-                            sublinear_tf=True, min_df=2)
+    words = TfidfVectorizer(
+        preprocessor=normalize,
+        token_pattern=r"(?u)[^\W\d_]+|\d+",
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        min_df=1,
+    )
+    chars = TfidfVectorizer(
+        preprocessor=normalize, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
+    )
     svm = LinearSVC(C=c, class_weight="balanced", random_state=RANDOM_STATE)
     model = OneVsRestClassifier(CalibratedClassifierCV(svm, cv=3, method="sigmoid"))
-    return Pipeline([("features", FeatureUnion([("words", words), ("chars", chars)])),
-                     ("model", model)])
+    return Pipeline(
+        [("features", FeatureUnion([("words", words), ("chars", chars)])), ("model", model)]
+    )
 
 
 # -- data -----------------------------------------------------------------------------------
@@ -157,8 +176,10 @@ class Model:
             return []
         probs = self.probabilities(texts)
         labels = self.decide(probs)
-        return [({lb: round(float(p), 4) for lb, p in zip(LABELS, row, strict=True)}, lbs)
-                for row, lbs in zip(probs, labels, strict=True)]
+        return [
+            ({lb: round(float(p), 4) for lb, p in zip(LABELS, row, strict=True)}, lbs)
+            for row, lbs in zip(probs, labels, strict=True)
+        ]
 
 
 def choose_thresholds(y: np.ndarray, probs: np.ndarray) -> dict[str, float]:
@@ -180,11 +201,21 @@ def scores(gold: Sequence[frozenset[str]], predicted: Sequence[frozenset[str]]) 
     y = np.array([[lb in g for lb in LABELS] for g in gold], dtype=int)
     p = np.array([[lb in q for lb in LABELS] for q in predicted], dtype=int)
     prec, rec, f1, support = precision_recall_fscore_support(y, p, zero_division=0)
-    per_label = {lb: {"precision": round(float(prec[i]), 4), "recall": round(float(rec[i]), 4),
-                      "f1": round(float(f1[i]), 4), "support": int(support[i])}
-                 for i, lb in enumerate(LABELS)}
-    return {"macro_f1": round(float(np.mean(f1)), 4), "per_label": per_label,
-            "confusion": confusion(gold, predicted), "items": len(gold)}
+    per_label = {
+        lb: {
+            "precision": round(float(prec[i]), 4),
+            "recall": round(float(rec[i]), 4),
+            "f1": round(float(f1[i]), 4),
+            "support": int(support[i]),
+        }
+        for i, lb in enumerate(LABELS)
+    }
+    return {
+        "macro_f1": round(float(np.mean(f1)), 4),
+        "per_label": per_label,
+        "confusion": confusion(gold, predicted),
+        "items": len(gold),
+    }
 
 
 def confusion(gold: Sequence[frozenset[str]], predicted: Sequence[frozenset[str]]) -> dict:
@@ -200,15 +231,21 @@ def confusion(gold: Sequence[frozenset[str]], predicted: Sequence[frozenset[str]
     return table
 
 
-def train(examples: Sequence[Example], *, data_files: Sequence[Path] = (),
-          heldout: Sequence[Example] = (), extra: dict | None = None) -> Model:
+def train(
+    examples: Sequence[Example],
+    *,
+    data_files: Sequence[Path] = (),
+    heldout: Sequence[Example] = (),
+    extra: dict | None = None,
+) -> Model:
     started = time.perf_counter()
     texts = [e.text for e in examples]
     y = indicator(examples)
     groups = [e.source.rsplit(":", 0)[0] for e in examples]
     folds = GroupKFold(n_splits=5)
-    cv_probs = cross_val_predict(build_pipeline(), texts, y, cv=folds, groups=groups,
-                                 method="predict_proba")
+    cv_probs = cross_val_predict(
+        build_pipeline(), texts, y, cv=folds, groups=groups, method="predict_proba"
+    )
     thresholds = choose_thresholds(y, cv_probs)
     pipeline = build_pipeline().fit(texts, y)
     model = Model(pipeline, thresholds, {})
@@ -224,7 +261,7 @@ def train(examples: Sequence[Example], *, data_files: Sequence[Path] = (),
         "thresholds": thresholds,
         "random_state": RANDOM_STATE,
         "training_items": len(examples),
-        "training_data": [str(p) for p in data_files],
+        "training_data": [Path(p).name for p in data_files],
         "training_data_sha256": data_hash(data_files) if data_files else "",
         "cross_validated": {k: v for k, v in cv_scores.items() if k != "confusion"},
         **(extra or {}),
@@ -254,8 +291,9 @@ def save(model: Model, folder: Path) -> None:
     joblib.dump({"pipeline": model.pipeline, "thresholds": model.thresholds}, tmp, compress=3)
     model.sidecar["joblib_sha256"] = hashlib.sha256(tmp.read_bytes()).hexdigest()
     tmp.replace(blob)
-    sidecar.write_text(json.dumps(model.sidecar, ensure_ascii=False, indent=2) + "\n",
-                       encoding="utf-8")
+    sidecar.write_text(
+        json.dumps(model.sidecar, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 def load(folder: Path) -> Model:
@@ -266,11 +304,14 @@ def load(folder: Path) -> Model:
     sidecar = json.loads(sidecar_path.read_text(encoding="utf-8"))
     digest = hashlib.sha256(blob.read_bytes()).hexdigest()
     if digest != sidecar.get("joblib_sha256"):
-        raise ModelError(f"{blob} is not the file this project wrote (SHA-256 differs); "
-                         "refusing to load it")
+        raise ModelError(
+            f"{blob} is not the file this project wrote (SHA-256 differs); refusing to load it"
+        )
     if _minor(sidecar.get("sklearn_version", "")) != _minor(sklearn.__version__):
-        raise ModelError(f"model was trained with scikit-learn {sidecar.get('sklearn_version')}, "
-                         f"this is {sklearn.__version__}")
+        raise ModelError(
+            f"model was trained with scikit-learn {sidecar.get('sklearn_version')}, "
+            f"this is {sklearn.__version__}"
+        )
     try:
         saved = joblib.load(blob)
     except Exception as e:  # unpickling across versions fails in many ways
@@ -314,5 +355,6 @@ def locate(explicit: str | None = None, config_dir: Path | None = None) -> Path:
     for folder in candidates:
         if (folder / "data" / "train.jsonl").exists() or paths(folder)[1].exists():
             return folder
-    raise ModelError("no models/ folder found (looked in: "
-                     + ", ".join(str(c) for c in candidates) + ")")
+    raise ModelError(
+        "no models/ folder found (looked in: " + ", ".join(str(c) for c in candidates) + ")"
+    )

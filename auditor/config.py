@@ -90,7 +90,7 @@ def fingerprint(config: Config) -> str:
 
 
 def _campaign(value: Any) -> Campaign:
-    keys = {"id", "title", "start", "end", "min_articles_per_week", "columns", "banner"}
+    keys = {"id", "title", "start", "end", "min_articles_per_week", "columns", "banner", "count"}
     m = _mapping(value, "campaign", keys, required={"id", "start", "end", "columns"})
     start, end = _date(m["start"], "campaign.start"), _date(m["end"], "campaign.end")
     if end < start:
@@ -104,6 +104,7 @@ def _campaign(value: Any) -> Campaign:
         min_articles_per_week=quota,
         columns=_columns(m["columns"]),
         banner=_banner(m["banner"]) if m.get("banner") is not None else None,
+        count=_choice(m.get("count", "column"), "campaign.count", ("column", "column_on_topic")),
     )
 
 

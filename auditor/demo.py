@@ -11,8 +11,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from auditor import audit, config, jobs
+from auditor import audit, classify, config, jobs, topics
 from auditor.crawl import crawl
+from auditor.errors import ModelError
 from auditor.fakesite import FakePost, FakeSite, Server
 from auditor.store import Store
 from auditor.table import render
@@ -92,12 +93,13 @@ def run(keep: Path | None = None) -> str:
         cfg = config.parse(text)
         store = Store(folder / "demo.db")
         [report] = crawl(cfg, store)
+        classified = _classify(store)
         outcome = jobs.run_audit(cfg, store, as_of=audit.as_of_instant(AS_OF, VN))
         store.close()
         return "\n".join(
             [
                 f"Demo outlet served at {server.url}: crawl {report.status}, "
-                f"{report.new} articles, {report.requests} requests.",
+                f"{report.new} articles, {report.requests} requests; {classified}.",
                 f"Weekly audit as of {AS_OF} (directive {cfg.campaign.id}, "
                 f"at least {cfg.campaign.min_articles_per_week} articles a week):",
                 "",
@@ -106,6 +108,14 @@ def run(keep: Path | None = None) -> str:
                 summary_table(cfg, outcome),
             ]
         )
+
+
+def _classify(store: Store) -> str:
+    try:
+        model = classify.load_or_rebuild(classify.locate())
+    except ModelError as e:
+        return f"not classified ({e})"
+    return f"{topics.classify_stored(store, model)} articles classified by topic"
 
 
 def weekly_table(cfg, outcome: jobs.AuditOutcome) -> str:
@@ -120,7 +130,7 @@ def weekly_table(cfg, outcome: jobs.AuditOutcome) -> str:
 
 def summary_table(cfg, outcome: jobs.AuditOutcome) -> str:
     return render(
-        ("column", "exists", "first article", "on time", "met", "missed"),
+        ("column", "exists", "first article", "on time", "met", "missed", "finding"),
         [
             (
                 cfg.campaign.column(s.column_id).name,
@@ -129,6 +139,7 @@ def summary_table(cfg, outcome: jobs.AuditOutcome) -> str:
                 s.timeliness or "-",
                 s.weeks_met,
                 s.weeks_missed,
+                s.finding,
             )
             for s in outcome.summaries
         ],

@@ -18,6 +18,7 @@ WEEKLY = (
     "articles",
     "required",
     "status",
+    "on_topic",
     "article_urls",
 )
 OUTLET_HEAD = ("outlet_id", "outlet_name", "kind")
@@ -28,6 +29,9 @@ OUTLET_PER_COLUMN = (
     "timeliness",
     "weeks_met",
     "weeks_judged",
+    "off_topic",
+    "on_topic_elsewhere",
+    "finding",
 )
 OUTLET_TAIL = ("last_crawl_at", "last_crawl_status", "last_error")
 ARTICLES = (
@@ -73,6 +77,10 @@ LABELS = {
         "sources": "Nguồn",
         "columns": "Chuyên mục",
         "evidence": "Căn cứ xếp chuyên mục",
+        "on_topic": "Số bài đúng chủ đề",
+        "off_topic": "Số bài lạc chủ đề",
+        "on_topic_elsewhere": "Bài đúng chủ đề đăng ngoài chuyên mục",
+        "finding": "Nhận định",
     },
     "en": {
         "outlet_id": "Outlet ID",
@@ -105,6 +113,10 @@ LABELS = {
         "sources": "Sources",
         "columns": "Columns",
         "evidence": "Column evidence",
+        "on_topic": "On topic",
+        "off_topic": "Off topic in column",
+        "on_topic_elsewhere": "On topic outside any column",
+        "finding": "Finding",
     },
 }
 
@@ -190,6 +202,9 @@ def outlet_rows(outlets: list[dict], column_results: list[dict]) -> list[dict]:
                 prefix + "timeliness": r["timeliness"],
                 prefix + "weeks_met": r["weeks_met"],
                 prefix + "weeks_judged": r["weeks_met"] + r["weeks_missed"],
+                prefix + "off_topic": r["off_topic"],
+                prefix + "on_topic_elsewhere": r["on_topic_elsewhere"],
+                prefix + "finding": r["finding"],
             }
         )
     return [by_outlet[k] for k in sorted(by_outlet)]

@@ -59,10 +59,17 @@ def run_audit(
 
 
 def reaudit(
-    config: Config, store: Store, outlet_id: str, *, now: Callable[[], datetime] = utcnow
+    config: Config,
+    store: Store,
+    outlet_id: str,
+    *,
+    now: Callable[[], datetime] = utcnow,
+    between: Callable[[], None] | None = None,
 ) -> tuple[CrawlReport, AuditOutcome]:
-    """Crawl and audit one outlet now."""
+    """Crawl and audit one outlet now (between: what to do in between, e.g. classify)."""
     [report] = crawl(config, store, [outlet_id], now=now)
+    if between:
+        between()
     return report, run_audit(config, store, [outlet_id], now=now)
 
 

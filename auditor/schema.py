@@ -73,3 +73,19 @@ def m001_initial(db: Database) -> None:
 def m002_robots(db: Database) -> None:
     """robots.txt kept across runs (RFC 9309 allows a day), so each crawl need not ask."""
     db.execute("CREATE TABLE robots (origin TEXT PRIMARY KEY, fetched_at TEXT, body TEXT)")
+
+
+@migrations()
+def m003_classifier(db: Database) -> None:
+    """Topic predictions per article (with the model version), people's corrections, and
+    the topic figures of audit results."""
+    db.execute("""CREATE TABLE predictions (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id), model_version TEXT,
+        probabilities TEXT, labels TEXT, at TEXT)""")
+    db.execute("""CREATE TABLE corrections (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id), labels TEXT, by TEXT,
+        at TEXT)""")
+    db.execute("ALTER TABLE week_results ADD COLUMN on_topic INTEGER")
+    db.execute("ALTER TABLE column_results ADD COLUMN off_topic INTEGER")
+    db.execute("ALTER TABLE column_results ADD COLUMN on_topic_elsewhere INTEGER")
+    db.execute("ALTER TABLE column_results ADD COLUMN finding TEXT")

@@ -417,6 +417,8 @@ class Store:
             (outlet_id,),
         ):
             found.setdefault(r["column_id"], r["evidence"])
+        topics = self.topics_of(outlet_id)
+        outside = self._outside_any_column(outlet_id)
         facts = []
         for column in campaign.columns:
             arts = tuple(
@@ -435,8 +437,105 @@ class Store:
                     (outlet_id, column.id),
                 )
             )
-            facts.append(ColumnFacts(column.id, found.get(column.id, ""), arts, cov))
+            on_topic = None
+            elsewhere: tuple = ()
+            if topics:
+                on_topic = frozenset(i for i, _ in arts if column.id in topics.get(i, ()))
+                elsewhere = tuple(
+                    (i, when) for i, when in outside if column.id in topics.get(i, ())
+                )
+            facts.append(
+                ColumnFacts(column.id, found.get(column.id, ""), arts, cov, on_topic, elsewhere)
+            )
         return facts
+
+    def _outside_any_column(self, outlet_id: str) -> list[tuple[int, datetime]]:
+        return [
+            (r["id"], from_iso(r["published"]))
+            for r in self.q(
+                "SELECT a.id, a.published FROM articles a WHERE a.outlet_id = ? AND "
+                "a.removed_at IS NULL AND a.published IS NOT NULL AND NOT EXISTS "
+                "(SELECT 1 FROM article_columns ac WHERE ac.article_id = a.id)",
+                (outlet_id,),
+            )
+        ]
+
+    # -- topics ---------------------------------------------------------------------------
+
+    def unclassified(
+        self, model_version: str, outlet_id: str | None = None, everything: bool = False
+    ) -> list[dict]:
+        """Articles the current model has not seen (all of them with everything)."""
+        return self.q(
+            "SELECT a.id, a.title, a.summary, a.text FROM articles a LEFT JOIN predictions p "
+            "ON p.article_id = a.id WHERE (? IS NULL OR a.outlet_id = ?) AND "
+            "(? OR p.model_version IS NULL OR p.model_version != ?) ORDER BY a.id",
+            (outlet_id, outlet_id, int(everything), model_version),
+        )
+
+    def save_predictions(
+        self, model_version: str, rows: list[tuple[int, dict, frozenset]], at: datetime
+    ) -> None:
+        with self.transaction():
+            self.db["predictions"].upsert_all(
+                (
+                    {
+                        "article_id": i,
+                        "model_version": model_version,
+                        "probabilities": json.dumps(p),
+                        "labels": json.dumps(sorted(lb)),
+                        "at": iso(at),
+                    }
+                    for i, p, lb in rows
+                ),
+                pk="article_id",
+            )
+
+    def correct(self, article_id: int, labels: list[str], by: str, at: datetime) -> None:
+        if not self.q("SELECT 1 FROM articles WHERE id = ?", (article_id,)):
+            raise StoreError(f"no article with id {article_id}")
+        with self.transaction():
+            self.db["corrections"].upsert(
+                {
+                    "article_id": article_id,
+                    "labels": json.dumps(sorted(labels)),
+                    "by": by,
+                    "at": iso(at),
+                },
+                pk="article_id",
+            )
+
+    def weak_labels(self) -> list[dict]:
+        """Articles with a label from the store: a person's correction, else the columns
+        the article was filed in."""
+        return self.q(
+            "SELECT a.id, a.title, a.summary, a.text, c.labels AS corrected, "
+            "(SELECT json_group_array(ac.column_id) FROM article_columns ac "
+            " WHERE ac.article_id = a.id) AS columns FROM articles a "
+            "LEFT JOIN corrections c ON c.article_id = a.id WHERE a.removed_at IS NULL"
+        )
+
+    def topics_of(self, outlet_id: str) -> dict[int, set[str]]:
+        """Each article's topics: a person's correction wins over the model."""
+        topics = {
+            r["article_id"]: set(json.loads(r["labels"]))
+            for r in self.q(
+                "SELECT p.article_id, p.labels FROM predictions p JOIN articles a ON "
+                "a.id = p.article_id WHERE a.outlet_id = ?",
+                (outlet_id,),
+            )
+        }
+        topics.update(
+            {
+                r["article_id"]: set(json.loads(r["labels"]))
+                for r in self.q(
+                    "SELECT c.article_id, c.labels FROM corrections c JOIN articles a ON "
+                    "a.id = c.article_id WHERE a.outlet_id = ?",
+                    (outlet_id,),
+                )
+            }
+        )
+        return topics
 
     # -- audits ---------------------------------------------------------------------------
 
@@ -476,6 +575,7 @@ class Store:
                         "articles": w.articles,
                         "required": w.required,
                         "status": w.status,
+                        "on_topic": w.on_topic,
                         "article_ids": json.dumps(list(w.article_ids)),
                     }
                     for w in weeks
@@ -495,6 +595,9 @@ class Store:
                     "weeks_missed": s.weeks_missed,
                     "weeks_unknown": s.weeks_unknown,
                     "weeks_in_progress": s.weeks_in_progress,
+                    "off_topic": s.off_topic,
+                    "on_topic_elsewhere": s.on_topic_elsewhere,
+                    "finding": s.finding,
                 }
                 for s in summaries
             )

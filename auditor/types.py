@@ -31,6 +31,7 @@ class Campaign:
     min_articles_per_week: int
     columns: tuple[ColumnSpec, ...]
     banner: Banner | None = None
+    count: str = "column"  # column | column_on_topic: what meets the weekly quota
 
     def column(self, column_id: str) -> ColumnSpec:
         return next(c for c in self.columns if c.id == column_id)
@@ -78,6 +79,7 @@ class HttpSettings:
 @dataclass(frozen=True)
 class CrawlSettings:
     full_listing_every_days: float = 7.0
+    classify: bool = True  # tag new articles with the topic model after each crawl
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,7 @@ class WeekResult:
     required: int
     status: str  # met | missed | in_progress | unknown
     article_ids: tuple[int, ...] = ()
+    on_topic: int | None = None  # articles of the column on its topic; None: not classified
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,9 @@ class ColumnSummary:
     weeks_missed: int
     weeks_unknown: int
     weeks_in_progress: int
+    off_topic: int | None = None  # filed in the column but not on its topic
+    on_topic_elsewhere: int | None = None  # on the column's topic, filed in no column
+    finding: str = ""
 
     @property
     def weeks_judged(self) -> int:

@@ -1,0 +1,118 @@
+"""The classifier's jobs over the store: tag articles, train (also from the store), correct.
+
+classify.py knows models; store.py knows SQL; this module moves articles between them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from auditor import classify
+from auditor.classify import LABELS, TOPICS, Example, Model
+from auditor.errors import ModelError
+from auditor.fetch import utcnow
+from auditor.store import Store
+
+log = logging.getLogger("auditor.topics")
+BATCH = 1000
+
+
+def classify_stored(
+    store: Store,
+    model: Model,
+    outlet_id: str | None = None,
+    everything: bool = False,
+    now: Callable[[], datetime] = utcnow,
+) -> int:
+    """Predict topics for the stored articles this model has not seen; returns how many."""
+    rows = store.unclassified(model.version, outlet_id, everything)
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        texts = [classify.article_text(r["title"], r["summary"] or r["text"][:600]) for r in batch]
+        predicted = model.predict(texts)
+        store.save_predictions(
+            model.version,
+            [(r["id"], probs, labels) for r, (probs, labels) in zip(batch, predicted, strict=True)],
+            now(),
+        )
+    if rows:
+        log.info("classified %d articles with model %s", len(rows), model.version)
+    return len(rows)
+
+
+def store_examples(store: Store) -> list[Example]:
+    """Weak labels from the crawl (the column an article was filed in), overridden by a
+    person's correction. Articles in no column and never corrected say nothing."""
+    examples = []
+    for r in store.weak_labels():
+        if r["corrected"]:
+            labels = frozenset(json.loads(r["corrected"]))
+        else:
+            columns = {c for c in json.loads(r["columns"] or "[]") if c in TOPICS}
+            if not columns:
+                continue
+            labels = frozenset(columns)
+        text = classify.article_text(r["title"], r["summary"] or (r["text"] or "")[:600])
+        examples.append(Example(text, labels, f"store:{r['id']}"))
+    return examples
+
+
+@dataclass
+class TrainOutcome:
+    model: Model
+    before: dict | None  # held-out scores of the model it replaces
+    after: dict
+    saved: bool
+    reason: str = ""
+
+
+def train_and_compare(
+    folder: Path, extra_files: Sequence[Path] = (), store: Store | None = None, force: bool = False
+) -> TrainOutcome:
+    """Train on the shipped data (plus files, plus the store's labels); keep the new model
+    only if its in-house held-out macro-F1 is not worse than the old one's, unless forced."""
+    train_file, heldout_file = classify.shipped_data(folder)
+    heldout = classify.read_jsonl(heldout_file)
+    examples = classify.read_jsonl(train_file)
+    for path in extra_files:
+        examples += classify.read_jsonl(path)
+    from_store = store_examples(store) if store is not None else []
+    examples += from_store
+    before = None
+    try:
+        old = classify.load(folder)
+        before = classify.evaluate(old, heldout)
+    except ModelError as e:
+        log.info("no usable current model to compare with: %s", e)
+    model = classify.train(
+        examples,
+        data_files=[train_file, *extra_files],
+        heldout=heldout,
+        extra={"store_items": len(from_store)},
+    )
+    after = classify.evaluate(model, heldout)
+    worse = before is not None and after["macro_f1"] < before["macro_f1"] - 0.005
+    if worse and not force:
+        return TrainOutcome(
+            model,
+            before,
+            after,
+            False,
+            f"held-out macro-F1 would drop from {before['macro_f1']} to "
+            f"{after['macro_f1']}; kept the current model (use --force)",
+        )
+    classify.save(model, folder)
+    return TrainOutcome(model, before, after, True)
+
+
+def check_labels(labels: Sequence[str]) -> list[str]:
+    unknown = [lb for lb in labels if lb not in LABELS]
+    if unknown or not labels:
+        raise ModelError(f"topics must be some of {', '.join(LABELS)}; got {list(labels)}")
+    topics = sorted(set(labels) - {"khac"})
+    return topics or ["khac"]
