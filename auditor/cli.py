@@ -16,11 +16,13 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from auditor import __version__, audit, classify, jobs, topics
+from auditor import __version__, audit, checks, classify, jobs, topics
 from auditor import config as config_mod
+from auditor import discover as discover_mod
 from auditor import export as export_mod
 from auditor.crawl import CrawlReport, crawl
 from auditor.errors import AuditorError, ConfigError, ModelError
+from auditor.fetch import Fetcher
 from auditor.store import Store
 from auditor.table import render
 
@@ -594,3 +596,88 @@ def label_cmd(state: State, article_id: int, labels: tuple[str, ...], by: str) -
     chosen = topics.check_labels(labels)
     state.store().correct(article_id, chosen, by, datetime.now().astimezone())
     click.echo(f"article {article_id}: {', '.join(chosen)}")
+
+
+# -- homepage checks and discovery --------------------------------------------------------
+
+
+@cli.command("banner", context_settings=CONTEXT)
+@click.option("--outlet", "outlets", multiple=True, metavar="ID", help="Only this outlet.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_state
+def banner_cmd(state: State, outlets: tuple[str, ...], as_json: bool) -> None:
+    """Check now whether each homepage shows the campaign banner (text, alt, file name, OCR).
+
+    Example: auditor banner --outlet laodong
+    """
+    ids = _outlet_ids(state, outlets)
+    results = checks.check_banners(state.config, state.store(), ids)
+    if as_json:
+        click.echo(json.dumps([r.__dict__ for r in results], ensure_ascii=False, indent=2))
+    else:
+        click.echo(
+            render(
+                ("outlet", "banner", "where", "evidence"),
+                [
+                    (
+                        r.outlet_id,
+                        r.verdict,
+                        r.location or r.image_url,
+                        _short(r.evidence or r.error, 80),
+                    )
+                    for r in results
+                ],
+            )
+        )
+    if any(r.verdict == "unknown" for r in results):
+        sys.exit(1)
+
+
+@cli.command("discover", context_settings=CONTEXT)
+@click.argument("url", required=False)
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Refresh what the store knows of every enabled outlet.",
+)
+@click.option("--id", "outlet_id", default="", help="Id to put in the snippet.")
+@click.option(
+    "--kind",
+    type=click.Choice(["website", "newspaper", "magazine"]),
+    default="website",
+    show_default=True,
+)
+@pass_state
+def discover_cmd(
+    state: State, url: str | None, everything: bool, outlet_id: str, kind: str
+) -> None:
+    """Find an outlet's feeds, WordPress API and column sections; print a config snippet.
+
+    Example: auditor discover https://congdoan.example.vn/ --id ldld-mau
+    """
+    if bool(url) == everything:
+        raise click.UsageError("give a URL, or --all")
+    fetcher = Fetcher(state.config.http)
+    try:
+        if url:
+            found = discover_mod.discover(url, state.config.campaign, fetcher.client())
+            click.echo(discover_mod.snippet(found, kind, outlet_id), nl=False)
+            return
+        store = state.store()
+        rows = []
+        for outlet in [o for o in state.config.outlets if o.enabled]:
+            found = discover_mod.discover(outlet.url, state.config.campaign, fetcher.client())
+            store.save_sections(outlet.id, found.sections, datetime.now().astimezone())
+            rows.append(
+                (
+                    outlet.id,
+                    len(found.feeds),
+                    found.api_root or "-",
+                    ", ".join(sorted({x.column_id for x in found.sections})) or "-",
+                    _short("; ".join(found.errors), 50),
+                )
+            )
+        click.echo(render(("outlet", "feeds", "WordPress API", "column sections", "errors"), rows))
+    finally:
+        fetcher.close()

@@ -111,5 +111,7 @@ def _belongs(article: Article, source: ColumnSource, names: set, slugs: set, fee
     if source.kind == "feed":
         return canonical_url(source.value) in feeds
     if source.kind == "url_prefix":
-        return under_prefix(article.url, source.value)
+        return under_prefix(article.url, source.value) or canonical_url(source.value) in feeds
+    if source.kind == "section":
+        return canonical_url(source.value) in feeds
     return False

@@ -30,7 +30,7 @@ from auditor.types import (
 )
 
 OUTLET_KINDS = ("newspaper", "magazine", "website")
-OVERRIDE_KINDS = ("category", "tag", "feed", "url_prefix")
+OVERRIDE_KINDS = ("category", "tag", "feed", "url_prefix", "section")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TOP_KEYS = {"timezone", "store", "http", "crawl", "campaign", "outlets"}
 
@@ -187,7 +187,7 @@ def _overrides(value: Any, path: str, campaign: Campaign) -> tuple[ColumnOverrid
             )
         kind, v = next(iter(s.items()))
         where = f"{path}.{column_id}.{kind}"
-        v = _url(v, where) if kind in ("feed", "url_prefix") else _str(v, where)
+        v = _url(v, where) if kind in ("feed", "url_prefix", "section") else _str(v, where)
         overrides.append(ColumnOverride(column_id, kind, v))
     return tuple(overrides)
 

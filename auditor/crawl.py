@@ -15,11 +15,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from auditor import columns as columns_mod
+from auditor import listings
 from auditor import wordpress as wp
 from auditor.errors import FetchError, NotModified, ParseError, WordPressError
 from auditor.feeds import FeedPage, parse_feed
 from auditor.fetch import Client, Fetcher, utcnow
-from auditor.homepage import decode_html, feed_links
+from auditor.homepage import Page, decode_html, menu_sections, read_page
 from auditor.store import OutletState, Store
 from auditor.text import slugify
 from auditor.types import (
@@ -135,20 +136,31 @@ def harvest(
     """Everything the outlet shows now; HTTP only, nothing written."""
     h = Harvest(outlet, started=now())
     homepage = _homepage(h, client) if _homepage_needed(outlet, state, config, h.started) else None
+    page = _read_homepage(h, homepage, config)
     api_root = _api_root(h, client, outlet, homepage, state)
     rest_ok = bool(api_root) and _rest(h, client, api_root, state, config, now)
-    feeds = _site_feeds(outlet, homepage, state, api_root)
     site_complete = False
-    for url in feeds:
+    for url in _site_feeds(h, client, page, state, api_root):
         site_complete |= _feed(h, client, url, "", state, config, now, paging=bool(api_root))
     for o in outlet.overrides:
         if o.kind == "feed":
             _feed(h, client, o.value, o.column_id, state, config, now, paging=False)
     if api_root and not rest_ok and not site_complete:
         _category_feeds(h, client, outlet, state, config, now)
-        for url, column_id in state.column_feeds:
-            if url not in {f.url for f in h.feeds}:
-                _feed(h, client, url, column_id, state, config, now, paging=True, guessed=True)
+    for url, column_id in state.column_feeds:
+        if url not in {f.url for f in h.feeds} and not rest_ok:
+            _feed(h, client, url, column_id, state, config, now, paging=True, guessed=True)
+    if not rest_ok:
+        listings.crawl_sections(
+            h,
+            client,
+            state,
+            config,
+            now,
+            lambda url, column_id: _feed(
+                h, client, url, column_id, state, config, now, paging=True
+            ),
+        )
     h.finished = now()
     h.records = list(client.records)
     h.validators = dict(client.new_validators)
@@ -278,21 +290,43 @@ def _rest_failed(h: Harvest, e: Exception) -> None:
         h.errors.append(f"REST listing failed: {reason}")
 
 
+def _read_homepage(h: Harvest, homepage: Fetched | None, config: Config) -> Page | None:
+    if homepage is None:
+        return None
+    page = read_page(decode_html(homepage.body, homepage.content_type), homepage.final_url)
+    h.sections += menu_sections(page, config.campaign)
+    return page
+
+
+COMMON_FEED_PATHS = ("feed/", "rss/", "rss.xml", "feed.xml", "rss")
+
+
 def _site_feeds(
-    outlet: Outlet, homepage: Fetched | None, state: OutletState, api_root: str
+    h: Harvest, client: Client, page: Page | None, state: OutletState, api_root: str
 ) -> list[str]:
-    if outlet.feeds is not None:
-        return list(outlet.feeds)
-    if homepage is not None:
-        found = feed_links(decode_html(homepage.body, homepage.content_type), homepage.final_url)
-        if found:
-            return found[:5]
+    """Configured feeds; else those the homepage announces; else those found before; else,
+    for WordPress, its main feed; else the first common feed path that answers a feed."""
+    if h.outlet.feeds is not None:
+        return list(h.outlet.feeds)
+    announced = [u for u in (page.feeds if page else []) if "comment" not in u.lower()]
+    if announced:
+        return announced[:5]
     if state.feeds:
         return list(state.feeds)
-    if not api_root:
+    base = wp.site_base(h.outlet.url)
+    if api_root:
+        return [with_params(base, feed="rss2") if "rest_route=" in api_root else base + "feed/"]
+    if page is None:
         return []
-    base = wp.site_base(outlet.url)
-    return [with_params(base, feed="rss2") if "rest_route=" in api_root else base + "feed/"]
+    for path in COMMON_FEED_PATHS:
+        try:
+            fetched = client.get(base + path)
+            parse_feed(fetched.body, fetched.url, fetched.content_type)
+        except (FetchError, ParseError):
+            continue
+        h.notes.append(f"feed found at the common path {path}")
+        return [base + path]
+    return []
 
 
 def _feed(

@@ -33,7 +33,16 @@ OUTLET_PER_COLUMN = (
     "on_topic_elsewhere",
     "finding",
 )
-OUTLET_TAIL = ("last_crawl_at", "last_crawl_status", "last_error")
+OUTLET_TAIL = (
+    "banner_days_checked",
+    "banner_days_present",
+    "banner_share",
+    "banner_first_seen",
+    "banner_last_seen",
+    "last_crawl_at",
+    "last_crawl_status",
+    "last_error",
+)
 ARTICLES = (
     "outlet_id",
     "article_id",
@@ -81,6 +90,11 @@ LABELS = {
         "off_topic": "Số bài lạc chủ đề",
         "on_topic_elsewhere": "Bài đúng chủ đề đăng ngoài chuyên mục",
         "finding": "Nhận định",
+        "banner_days_checked": "Số ngày kiểm tra banner",
+        "banner_days_present": "Số ngày có banner",
+        "banner_share": "Tỷ lệ ngày có banner",
+        "banner_first_seen": "Ngày đầu thấy banner",
+        "banner_last_seen": "Ngày cuối thấy banner",
     },
     "en": {
         "outlet_id": "Outlet ID",
@@ -117,6 +131,11 @@ LABELS = {
         "off_topic": "Off topic in column",
         "on_topic_elsewhere": "On topic outside any column",
         "finding": "Finding",
+        "banner_days_checked": "Banner: days checked",
+        "banner_days_present": "Banner: days seen",
+        "banner_share": "Banner: share of days",
+        "banner_first_seen": "Banner: first seen",
+        "banner_last_seen": "Banner: last seen",
     },
 }
 

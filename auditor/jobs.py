@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from auditor import audit, export
+from auditor import audit, checks, export
 from auditor.config import fingerprint
 from auditor.crawl import CrawlReport, crawl, select_outlets
 from auditor.fetch import utcnow
@@ -91,7 +91,17 @@ def weekly_export(config: Config, store: Store, first=None, last=None) -> list[d
 def outlets_export(config: Config, store: Store) -> list[dict]:
     latest = _latest(store)
     outlets = [o for o in store.outlet_rows() if o["id"] in latest]
-    return export.outlet_rows(outlets, store.column_rows(latest))
+    rows = export.outlet_rows(outlets, store.column_rows(latest))
+    tz = ZoneInfo(config.timezone)
+    for row in rows:
+        as_of = datetime.fromisoformat(store.audit_run(latest[row["outlet_id"]])["as_of"])
+        last_day = min(config.campaign.end, as_of.astimezone(tz).date())
+        row.update(
+            checks.banner_summary(
+                store.banner_checks(row["outlet_id"], as_of), config.campaign.start, last_day, tz
+            )
+        )
+    return rows
 
 
 def articles_export(store: Store, first=None, last=None) -> list[dict]:

@@ -89,3 +89,15 @@ def m003_classifier(db: Database) -> None:
     db.execute("ALTER TABLE column_results ADD COLUMN off_topic INTEGER")
     db.execute("ALTER TABLE column_results ADD COLUMN on_topic_elsewhere INTEGER")
     db.execute("ALTER TABLE column_results ADD COLUMN finding TEXT")
+
+
+@migrations()
+def m004_homepage(db: Database) -> None:
+    """Banner checks with their evidence, and column sections found on menus."""
+    db.execute("""CREATE TABLE banner_checks (
+        id INTEGER PRIMARY KEY, outlet_id TEXT, checked_at TEXT, verdict TEXT,
+        evidence TEXT, location TEXT, image_url TEXT, ocr_text TEXT, error TEXT)""")
+    db.execute("CREATE INDEX banner_checks_outlet ON banner_checks(outlet_id, checked_at)")
+    db.execute("""CREATE TABLE sections (
+        outlet_id TEXT, column_id TEXT, url TEXT, evidence TEXT, found_at TEXT,
+        PRIMARY KEY (outlet_id, column_id, url))""")

@@ -55,6 +55,8 @@ class OutletState:
     rest_cursor: datetime | None = None
     coverage_end: dict[str, datetime] | None = None  # latest end per source
     consecutive_failures: int = 0
+    sections: tuple[tuple[str, str], ...] = ()  # (column id, url) found on menus
+    dated_urls: frozenset[str] = frozenset()  # stored articles that have a date
 
 
 class Store:
@@ -141,6 +143,19 @@ class Store:
             rest_cursor=from_iso(r["rest_cursor"]),
             coverage_end=ends,
             consecutive_failures=r["consecutive_failures"] or 0,
+            sections=tuple(
+                (x["column_id"], x["url"])
+                for x in self.q(
+                    "SELECT column_id, url FROM sections WHERE outlet_id = ?", (outlet_id,)
+                )
+            ),
+            dated_urls=frozenset(
+                x["url"]
+                for x in self.q(
+                    "SELECT url FROM articles WHERE outlet_id = ? AND published IS NOT NULL",
+                    (outlet_id,),
+                )
+            ),
         )
 
     def known_terms(self, outlet_id: str) -> list[Term]:
@@ -159,6 +174,7 @@ class Store:
             self._outlet_row(h)
             self._cache_rows(h)
             self._term_rows(h)
+            self._section_rows(h)
             new, updated = self._article_rows(h)
             self._mark_removed(h)
             self._coverage_rows(h)
@@ -275,6 +291,21 @@ class Store:
                     }
         self.db["terms"].upsert_all(rows.values(), pk=("outlet_id", "kind", "name", "origin"))
 
+    def _section_rows(self, h: Harvest) -> None:
+        self.db["sections"].upsert_all(
+            (
+                {
+                    "outlet_id": h.outlet.id,
+                    "column_id": x.column_id,
+                    "url": x.url,
+                    "evidence": x.evidence,
+                    "found_at": iso(h.started),
+                }
+                for x in h.sections
+            ),
+            pk=("outlet_id", "column_id", "url"),
+        )
+
     def _article_rows(self, h: Harvest) -> tuple[int, int]:
         new = updated = 0
         for article, feed in h.articles:
@@ -359,6 +390,7 @@ class Store:
     def relink(self, outlet: Outlet, campaign: Campaign) -> dict[str, list[ColumnSource]]:
         """Recompute where each column lives and which articles belong to it."""
         sources = columns_mod.resolve(campaign, outlet.overrides, self.known_terms(outlet.id))
+        sources = self._with_sections(outlet, sources)  # menu evidence first: it says more
         sources = self._with_column_feeds(outlet.id, sources)
         self.db.execute("DELETE FROM column_sources WHERE outlet_id = ?", (outlet.id,))
         self.db["column_sources"].insert_all(
@@ -403,6 +435,19 @@ class Store:
             if column_id and url not in already:
                 sources.setdefault(column_id, []).append(
                     ColumnSource(column_id, "feed", url, "category feed", f"feed {url}")
+                )
+        return sources
+
+    def _with_sections(self, outlet: Outlet, sources: dict) -> dict:
+        """Menu sections count for columns the operator has not placed by hand."""
+        placed = {o.column_id for o in outlet.overrides}
+        for r in self.q("SELECT * FROM sections WHERE outlet_id = ?", (outlet.id,)):
+            if r["column_id"] in placed:
+                continue
+            already = {s.value for s in sources.get(r["column_id"], [])}
+            if r["url"] not in already:
+                sources.setdefault(r["column_id"], []).append(
+                    ColumnSource(r["column_id"], "section", r["url"], "menu link", r["evidence"])
                 )
         return sources
 
@@ -459,6 +504,56 @@ class Store:
                 (outlet_id,),
             )
         ]
+
+    # -- banner ---------------------------------------------------------------------------
+
+    def save_banner_check(
+        self,
+        outlet_id: str,
+        checked_at: datetime,
+        verdict: str,
+        evidence: str = "",
+        location: str = "",
+        image_url: str = "",
+        ocr_text: str = "",
+        error: str = "",
+    ) -> None:
+        with self.transaction():
+            self.db["banner_checks"].insert(
+                {
+                    "outlet_id": outlet_id,
+                    "checked_at": iso(checked_at),
+                    "verdict": verdict,
+                    "evidence": evidence,
+                    "location": location,
+                    "image_url": image_url,
+                    "ocr_text": ocr_text,
+                    "error": error,
+                }
+            )
+
+    def save_sections(self, outlet_id: str, sections: list, at: datetime) -> None:
+        with self.transaction():
+            self.db["sections"].upsert_all(
+                (
+                    {
+                        "outlet_id": outlet_id,
+                        "column_id": x.column_id,
+                        "url": x.url,
+                        "evidence": x.evidence,
+                        "found_at": iso(at),
+                    }
+                    for x in sections
+                ),
+                pk=("outlet_id", "column_id", "url"),
+            )
+
+    def banner_checks(self, outlet_id: str, until: datetime | None = None) -> list[dict]:
+        return self.q(
+            "SELECT * FROM banner_checks WHERE outlet_id = ? AND "
+            "(? IS NULL OR checked_at <= ?) ORDER BY checked_at",
+            (outlet_id, iso(until), iso(until)),
+        )
 
     # -- topics ---------------------------------------------------------------------------
 

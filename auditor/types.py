@@ -73,6 +73,8 @@ class HttpSettings:
     max_redirects: int = 5
     max_feed_pages: int = 30
     max_rest_pages: int = 500
+    max_section_pages: int = 10
+    max_article_pages: int = 60  # article pages read per crawl to date undated listing items
     obey_robots: bool = True
 
 
@@ -216,6 +218,15 @@ class FeedSeen:
     title: str = ""
 
 
+@dataclass(frozen=True)
+class SectionSeen:
+    """A menu or section link whose text names a column: where a non-WordPress site keeps it."""
+
+    column_id: str
+    url: str
+    evidence: str
+
+
 @dataclass
 class Harvest:
     """Everything one crawl of one outlet learnt, written to the store in one transaction."""
@@ -228,6 +239,7 @@ class Harvest:
     api_root: str = ""
     api_note: str = ""
     feeds: list[FeedSeen] = field(default_factory=list)
+    sections: list[SectionSeen] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     rest_terms_complete: bool = False
     articles: list[tuple[Article, str]] = field(default_factory=list)  # (article, feed URL)

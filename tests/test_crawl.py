@@ -83,9 +83,13 @@ def write_config(tmp_path, outlets: str, extra: str = "", http: str = FAST_HTTP)
           end: 2018-09-30
           min_articles_per_week: 2
           columns:
-            - {id: loi_ich_doan_vien, name: "Công đoàn vì lợi ích đoàn viên"}
-            - {id: thiet_che_cong_doan, name: "Thiết chế Công đoàn"}
-            - {id: dai_hoi_cong_doan, name: "Hướng tới Đại hội Công đoàn Việt Nam lần thứ XII"}
+            - {id: loi_ich_doan_vien, name: "Công đoàn vì lợi ích đoàn viên",
+               aliases: ["Vì lợi ích đoàn viên"]}
+            - {id: thiet_che_cong_doan, name: "Thiết chế Công đoàn", aliases: ["Thiết chế CĐ"]}
+            - {id: dai_hoi_cong_doan, name: "Hướng tới Đại hội Công đoàn Việt Nam lần thứ XII",
+               aliases: ["Hướng tới Đại hội XII"]}
+          banner:
+            text: "Chào mừng đại hội công đoàn các cấp và Đại hội Công đoàn Việt Nam lần thứ XII"
         outlets:
         """).replace("HTTP", http)
         + textwrap.indent(textwrap.dedent(outlets), "  ")

@@ -1,0 +1,110 @@
+"""Does a piece of text carry the campaign's welcome banner? Pure.
+
+The directive's words are "Chào mừng đại hội công đoàn các cấp và Đại hội Công đoàn Việt Nam
+lần thứ XII". Real banners shorten and restyle them, so the rule is not string equality.
+A text is the banner when, after normalisation, it holds
+
+  1. a greeting: "chào mừng" (also "nhiệt liệt chào mừng"), and
+  2. within 120 characters after it, a reference to the congress the campaign names:
+       - the 12th Vietnam Trade Union Congress: "đại hội [đại biểu] [toàn quốc] công đoàn
+         việt nam [lần thứ] XII", "đại hội XII công đoàn việt nam", "đại hội công đoàn việt
+         nam khóa XII", with 12 for XII, or
+       - "đại hội công đoàn các cấp".
+
+Normalisation: NFC, case, tone-mark placement, entities, line breaks and spacing, and then
+all diacritics removed (image file names and alt texts often have none); abbreviations
+ĐH → đại hội, CĐVN → công đoàn việt nam, CĐ → công đoàn, "lần thứ 12" → "lần thứ xii".
+Near misses stay out: another organisation's congress ("Đại hội Đoàn TNCS"), another
+number ("lần thứ XI", "XIII"), the column's name without a greeting ("Hướng tới Đại hội
+Công đoàn Việt Nam lần thứ XII"), or a greeting to something else.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from auditor.text import loose_key
+
+_ABBREVIATIONS = [
+    (r"\bdhcd\b", "dai hoi cong doan"),
+    (r"\bcdvn\b", "cong doan viet nam"),
+    (r"\bdh\b", "dai hoi"),
+    (r"\bcd\b", "cong doan"),
+    (r"\btld\b", "tong lien doan"),
+]
+_TWELVE = r"(?:xii|12)(?![0-9a-z])"
+_CONGRESS = [
+    rf"dai hoi (?:dai bieu )?(?:toan quoc )?cong doan viet nam (?:lan thu |khoa )?{_TWELVE}",
+    rf"dai hoi (?:lan thu )?{_TWELVE} cong doan viet nam",
+    r"dai hoi cong doan cac cap",
+]
+_RULE = re.compile(r"chao mung(?P<gap>.{0,120}?)(?P<congress>" + "|".join(_CONGRESS) + ")")
+
+
+@dataclass(frozen=True)
+class BannerMatch:
+    text: str  # the matched words, as normalised
+    congress: str  # which congress reference was found
+
+
+def banner_key(text: str) -> str:
+    """The normalised, diacritic-free form the rule reads."""
+    text = html.unescape(text or "")
+    text = re.sub(r"[_\-./]+", " ", text)  # image file names: chao-mung_dai-hoi.jpg
+    key = loose_key(text)
+    key = re.sub(r"[^a-z0-9 ]+", " ", key)
+    for pattern, full in _ABBREVIATIONS:
+        key = re.sub(pattern, full, key)
+    return " ".join(key.split())
+
+
+def match_banner(text: str) -> BannerMatch | None:
+    found = _RULE.search(banner_key(text))
+    if not found:
+        return None
+    return BannerMatch(found.group(0), found.group("congress"))
+
+
+# -- a whole homepage -------------------------------------------------------------------------
+
+BANNER_REGIONS = ("banner", "slider", "slide", "carousel", "marquee", "header", "top")
+
+
+@dataclass(frozen=True)
+class PageVerdict:
+    verdict: str  # present | absent
+    evidence: str = ""
+    location: str = ""
+    image_url: str = ""
+
+
+def check_page(page) -> PageVerdict:
+    """Look at the visible text, alt/title/aria-label texts and image file names."""
+    for block in page.blocks:
+        found = match_banner(block.text)
+        if found:
+            return PageVerdict("present", block.text[:300], f"text in {block.region}")
+    for attr in page.attributes:
+        found = match_banner(attr.text)
+        if found:
+            return PageVerdict("present", attr.text[:300], attr.region)
+    for image in page.images:
+        name = image.src.rsplit("/", 1)[-1]
+        if match_banner(name):
+            return PageVerdict("present", name, f"image file name in {image.region}", image.src)
+    return PageVerdict("absent")
+
+
+def ocr_candidates(page, limit: int = 6) -> list:
+    """Large or prominent images whose text the HTML does not give: worth reading by OCR."""
+    picked = []
+    for image in page.images:
+        if not image.src.startswith(("http://", "https://")):
+            continue
+        prominent = image.region in BANNER_REGIONS or image.width >= 500
+        small = 0 < image.width < 200 or 0 < image.height < 40
+        if prominent and not small and image.src not in [i.src for i in picked]:
+            picked.append(image)
+    return picked[:limit]
