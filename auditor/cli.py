@@ -10,13 +10,13 @@ import json
 import logging
 import os
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
 
-from auditor import __version__, audit, checks, classify, jobs, topics
+from auditor import __version__, alerts, audit, checks, classify, jobs, logs, topics
 from auditor import config as config_mod
 from auditor import discover as discover_mod
 from auditor import export as export_mod
@@ -27,19 +27,30 @@ from auditor.store import Store
 from auditor.table import render
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+log = logging.getLogger("auditor.cli")
 
 
 class State:
-    def __init__(self, config_path: str, db_path: str | None, models_dir: str | None = None):
+    def __init__(
+        self,
+        config_path: str,
+        db_path: str | None,
+        models_dir: str | None = None,
+        flags: bool = False,
+    ):
         self.config_path = config_path
         self.db_path = db_path
         self.models_dir = models_dir
+        self.flags = flags  # -v/-q/--log-json given: they win over the config's logging
         self._config = None
 
     @property
     def config(self):
         if self._config is None:
             self._config = config_mod.load(self.config_path)
+            if not self.flags:
+                settings = self._config.logging
+                logs.setup(getattr(logging, settings.level), settings.json)
         return self._config
 
     def store(self) -> Store:
@@ -56,13 +67,9 @@ class State:
 pass_state = click.make_pass_decorator(State)
 
 
-def _setup_logging(verbose: int, quiet: int) -> None:
+def _setup_logging(verbose: int, quiet: int, as_json: bool) -> None:
     level = logging.INFO - 10 * verbose + 10 * quiet
-    logging.basicConfig(
-        level=max(level, logging.DEBUG),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logs.setup(max(level, logging.DEBUG), as_json)
 
 
 @click.group(context_settings=CONTEXT)
@@ -90,6 +97,7 @@ def _setup_logging(verbose: int, quiet: int) -> None:
 )
 @click.option("-v", "--verbose", count=True, help="More log lines (-vv for debug).")
 @click.option("-q", "--quiet", count=True, help="Fewer log lines.")
+@click.option("--log-json", is_flag=True, help="Log lines as JSON (for log collectors).")
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -98,13 +106,14 @@ def cli(
     models_dir: str | None,
     verbose: int,
     quiet: int,
+    log_json: bool,
 ) -> None:
     """Audit union outlets against directive 1476/TLĐ: columns, banner, 2 articles a week.
 
     Example: auditor crawl && auditor audit && auditor export weekly -o audit.csv
     """
-    _setup_logging(verbose, quiet)
-    ctx.obj = State(config_path, db_path, models_dir)
+    _setup_logging(verbose, quiet, log_json)
+    ctx.obj = State(config_path, db_path, models_dir, flags=bool(verbose or quiet or log_json))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -401,11 +410,12 @@ def _write(output: Path | None, text: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_state
 def status_cmd(state: State, as_json: bool) -> None:
-    """The last crawl of each outlet: when, result, requests, articles, error.
+    """Per outlet: the last crawl (when, how long, requests, new/updated, error), the next
+    scheduled run and the consecutive failures.
 
     Example: auditor status --json
     """
-    rows = state.store().outlet_rows()
+    rows = jobs.status_rows(state.store())
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
@@ -414,16 +424,28 @@ def status_cmd(state: State, as_json: bool) -> None:
         return
     click.echo(
         render(
-            ("outlet", "last crawl (UTC)", "status", "failures", "requests", "articles", "error"),
+            (
+                "outlet",
+                "last crawl (UTC)",
+                "took",
+                "status",
+                "failures",
+                "requests",
+                "new/upd",
+                "next run (UTC)",
+                "error",
+            ),
             [
                 (
                     r["id"],
                     r["last_crawl_at"],
+                    f"{r['seconds']}s" if r["seconds"] is not None else "",
                     r["last_status"],
                     r["consecutive_failures"],
                     r["requests"],
-                    r["articles"],
-                    _short(r["last_error"] or "", 70),
+                    f"{r['new_articles'] or 0}/{r['updated_articles'] or 0}",
+                    r["next_run"] or "",
+                    _short(r["last_error"] or "", 60),
                 )
                 for r in rows
             ],
@@ -482,7 +504,19 @@ def model_train(state: State, files: tuple[Path, ...], from_store: bool, force: 
     Example: auditor model train --from-store
     """
     store = state.store() if from_store else None
-    outcome = topics.train_and_compare(state.models(), files, store, force)
+    if sys.stderr.isatty():
+        with click.progressbar(length=classify.FOLDS + 1, label="Training", file=sys.stderr) as bar:
+            outcome = topics.train_and_compare(
+                state.models(), files, store, force, progress=lambda _: bar.update(1)
+            )
+    else:
+        outcome = topics.train_and_compare(
+            state.models(),
+            files,
+            store,
+            force,
+            progress=lambda step: log.info("training: %s", step),
+        )
     before = outcome.before["macro_f1"] if outcome.before else "-"
     click.echo(f"held-out macro-F1: before {before}, after {outcome.after['macro_f1']}")
     _print_scores(outcome.after)
@@ -681,3 +715,52 @@ def discover_cmd(
         click.echo(render(("outlet", "feeds", "WordPress API", "column sections", "errors"), rows))
     finally:
         fetcher.close()
+
+
+# -- running unattended -------------------------------------------------------------------
+
+
+@cli.command("schedule", context_settings=CONTEXT)
+@click.option("--list", "show", is_flag=True, help="Show the jobs and their next run times.")
+@pass_state
+def schedule_cmd(state: State, show: bool) -> None:
+    """Run the scheduler in the foreground: crawls, banner checks, weekly audit and digest,
+    monthly CSVs. SIGINT/SIGTERM stop it cleanly.
+
+    Example: auditor schedule --list
+    """
+    from auditor import schedule
+
+    state.config  # noqa: B018 - validate before anything starts
+    if show:
+        click.echo(
+            render(
+                ("job", "next run", "last run (UTC)", "last status"),
+                schedule.listing(state.config_path, state.db_path),
+            )
+        )
+        return
+    daemon = schedule.Daemon(state.config_path, state.db_path, state.models_dir)
+    sys.exit(daemon.run())
+
+
+@cli.command("alerts", context_settings=CONTEXT)
+@click.option("--week", metavar="YYYY-Www", help="The week to report (default: the last one).")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
+@pass_state
+def alerts_cmd(state: State, week: str | None, dry_run: bool) -> None:
+    """Send the weekly digest now: missed columns, banners gone, outlets unreachable.
+
+    Example: auditor alerts --dry-run
+    """
+    now = datetime.now().astimezone()
+    week = week or audit.week_of(now - timedelta(days=7), ZoneInfo(state.config.timezone))
+    store = state.store()
+    digest = alerts.build_digest(state.config, store, week, now)
+    sent = alerts.send(state.config, digest, dry_run=dry_run)
+    click.echo(
+        "\n".join(sent)
+        if sent
+        else "no channel configured (alerts.recipients, "
+        "alerts.webhook_url); the digest would be:\n" + alerts.render(digest)
+    )

@@ -19,6 +19,7 @@ import yaml
 
 from auditor.errors import ConfigError
 from auditor.types import (
+    AlertSettings,
     Banner,
     Campaign,
     ColumnOverride,
@@ -26,13 +27,26 @@ from auditor.types import (
     Config,
     CrawlSettings,
     HttpSettings,
+    LogSettings,
     Outlet,
+    ScheduleSettings,
+    SmtpSettings,
 )
 
 OUTLET_KINDS = ("newspaper", "magazine", "website")
 OVERRIDE_KINDS = ("category", "tag", "feed", "url_prefix", "section")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_TOP_KEYS = {"timezone", "store", "http", "crawl", "campaign", "outlets"}
+_TOP_KEYS = {
+    "timezone",
+    "store",
+    "http",
+    "crawl",
+    "campaign",
+    "outlets",
+    "schedule",
+    "alerts",
+    "logging",
+}
 
 
 def load(path: str | os.PathLike) -> Config:
@@ -75,6 +89,9 @@ def parse(raw_text: str) -> Config:
         store_path=_str(store.get("path", "audit.db"), "store.path"),
         http=_settings(root.get("http", {}), "http", HttpSettings),
         crawl=_settings(root.get("crawl", {}), "crawl", CrawlSettings),
+        schedule=_settings(root.get("schedule", {}), "schedule", ScheduleSettings),
+        alerts=_alerts(root.get("alerts", {})),
+        logging=_logging(root.get("logging", {})),
         campaign=campaign,
         outlets=_outlets(root["outlets"], campaign),
     )
@@ -148,7 +165,18 @@ def _outlets(value: Any, campaign: Campaign) -> tuple[Outlet, ...]:
 
 
 def _outlet(value: Any, path: str, campaign: Campaign) -> Outlet:
-    keys = {"id", "name", "kind", "url", "feeds", "wordpress", "enabled", "columns", "group"}
+    keys = {
+        "id",
+        "name",
+        "kind",
+        "url",
+        "feeds",
+        "wordpress",
+        "enabled",
+        "columns",
+        "group",
+        "crawl_interval_s",
+    }
     m = _mapping(value, path, keys, required={"id", "name", "kind"})
     enabled = _bool(m.get("enabled", True), f"{path}.enabled")
     if enabled and not m.get("url"):
@@ -168,6 +196,11 @@ def _outlet(value: Any, path: str, campaign: Campaign) -> Outlet:
         enabled=enabled,
         overrides=_overrides(m.get("columns", {}), f"{path}.columns", campaign),
         group=_str(m.get("group", ""), f"{path}.group"),
+        crawl_interval_s=(
+            _int(m["crawl_interval_s"], f"{path}.crawl_interval_s", low=1)
+            if "crawl_interval_s" in m
+            else None
+        ),
     )
 
 
@@ -190,6 +223,38 @@ def _overrides(value: Any, path: str, campaign: Campaign) -> tuple[ColumnOverrid
         v = _url(v, where) if kind in ("feed", "url_prefix", "section") else _str(v, where)
         overrides.append(ColumnOverride(column_id, kind, v))
     return tuple(overrides)
+
+
+def _alerts(value: Any) -> AlertSettings:
+    m = _mapping(
+        value or {}, "alerts", {"smtp", "recipients", "webhook_url", "unreachable_days", "dry_run"}
+    )
+    smtp = _settings(m.get("smtp", {}), "alerts.smtp", SmtpSettings)
+    _choice(smtp.tls, "alerts.smtp.tls", ("starttls", "ssl", "none"))
+    recipients = []
+    for group, emails in _mapping(m.get("recipients", {}), "alerts.recipients", None).items():
+        where = f"alerts.recipients.{group}"
+        listed = tuple(_str(e, f"{where}[{i}]") for i, e in enumerate(_list(emails, where)))
+        for i, e in enumerate(listed):
+            if "@" not in e:
+                raise ConfigError(f"{where}[{i}]", f"{e!r} is not an e-mail address")
+        recipients.append((group, listed))
+    webhook = m.get("webhook_url", "")
+    return AlertSettings(
+        smtp=smtp,
+        recipients=tuple(recipients),
+        webhook_url=_url(webhook, "alerts.webhook_url") if webhook else "",
+        unreachable_days=_int(m.get("unreachable_days", 3), "alerts.unreachable_days", low=1),
+        dry_run=_bool(m.get("dry_run", False), "alerts.dry_run"),
+    )
+
+
+def _logging(value: Any) -> LogSettings:
+    m = _mapping(value or {}, "logging", {"level", "json"})
+    level = _choice(
+        str(m.get("level", "INFO")).upper(), "logging.level", ("DEBUG", "INFO", "WARNING", "ERROR")
+    )
+    return LogSettings(level, _bool(m.get("json", False), "logging.json"))
 
 
 def _settings(value: Any, path: str, cls: type) -> Any:

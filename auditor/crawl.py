@@ -8,7 +8,12 @@ and never stops the others.
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
+import time
 import traceback
+import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -60,31 +65,114 @@ def crawl(
     now: Callable[[], datetime] = utcnow,
     fetcher: Fetcher | None = None,
     on_done: Callable[[CrawlReport], None] | None = None,
+    stop: threading.Event | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> list[CrawlReport]:
+    """Crawl the outlets concurrently; each outlet under a lock in the store, so that two
+    processes (the scheduler and a shell command) never crawl one outlet at once."""
     outlets = select_outlets(config, outlet_ids)
-    states = {o.id: store.outlet_state(o.id) for o in outlets}
     own = fetcher is None
-    fetcher = fetcher or Fetcher(config.http, store.validators(), robots=store.robots(), now=now)
-    reports = []
+    fetcher = fetcher or Fetcher(
+        config.http, store.validators(), robots=store.robots(), now=now, stop=stop
+    )
+    run = _Run(config, store, fetcher, now, on_done)
     try:
-        with ThreadPoolExecutor(max_workers=config.http.concurrency) as pool:
-            futures = {
-                pool.submit(_safe_harvest, o, fetcher.client(), states[o.id], config, now): o
-                for o in outlets
-            }
-            for future in as_completed(futures):
-                report = _save(store, future.result(), config)
-                reports.append(report)
-                if on_done:
-                    on_done(report)
+        run.go(outlets, sleep)
     except BaseException:
         fetcher.stop.set()
         raise
     finally:
+        run.release_all()
         if own:
             fetcher.close()
     store.save_robots(fetcher.fresh_robots)
-    return sorted(reports, key=lambda r: r.outlet_id)
+    return sorted(run.reports, key=lambda r: r.outlet_id)
+
+
+class _Run:
+    def __init__(self, config, store, fetcher, now, on_done):
+        self.config, self.store, self.fetcher, self.now = config, store, fetcher, now
+        self.on_done = on_done
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.reports: list[CrawlReport] = []
+        self.held: set[str] = set()
+        self.waiting_said: set[str] = set()
+
+    def go(self, outlets: list[Outlet], sleep) -> None:
+        pending = list(outlets)
+        deadline = time.monotonic() + self.config.schedule.lock_wait_s
+        with ThreadPoolExecutor(max_workers=self.config.http.concurrency) as pool:
+            futures: dict = {}
+            while pending:
+                pending = [o for o in pending if not self._start(o, pool, futures)]
+                self._collect(futures, block=False)
+                if pending and (time.monotonic() > deadline or self.fetcher.stop.is_set()):
+                    for o in pending:
+                        self._report(
+                            CrawlReport(
+                                o.id,
+                                "skipped",
+                                0,
+                                0,
+                                0,
+                                "another process is crawling this outlet",
+                                "",
+                            )
+                        )
+                    break
+                if pending:
+                    sleep(1)
+            self._collect(futures, block=True)
+
+    def _start(self, outlet: Outlet, pool, futures: dict) -> bool:
+        lock = f"crawl:{outlet.id}"
+        holder = self.store.acquire_lock(
+            lock, self.owner, self.config.schedule.lock_ttl_s, self.now()
+        )
+        if holder is not None:
+            if outlet.id not in self.waiting_said:
+                self.waiting_said.add(outlet.id)
+                log.warning(
+                    "%s: waiting: being crawled by pid %s on %s since %s",
+                    outlet.id,
+                    holder["pid"],
+                    holder["host"],
+                    holder["acquired_at"],
+                )
+            return False
+        self.held.add(lock)
+        # read after taking the lock, so the other crawl's writes are already in
+        state = self.store.outlet_state(outlet.id)
+        futures[
+            pool.submit(_safe_harvest, outlet, self.fetcher.client(), state, self.config, self.now)
+        ] = outlet
+        return True
+
+    def _collect(self, futures: dict, block: bool) -> None:
+        done = as_completed(list(futures)) if block else [f for f in futures if f.done()]
+        for future in done:
+            del futures[future]
+            harvest = future.result()
+            try:
+                self._report(_save(self.store, harvest, self.config))
+            finally:
+                self._release(f"crawl:{harvest.outlet.id}")
+
+    def _report(self, report: CrawlReport) -> None:
+        self.reports.append(report)
+        if self.on_done:
+            self.on_done(report)
+
+    def _release(self, lock: str) -> None:
+        self.store.release_lock(lock, self.owner)
+        self.held.discard(lock)
+
+    def release_all(self) -> None:
+        for lock in list(self.held):
+            try:
+                self._release(lock)
+            except Exception:  # the store may be the reason we are unwinding
+                log.exception("could not release %s", lock)
 
 
 def select_outlets(config: Config, outlet_ids: Iterable[str] | None) -> list[Outlet]:
@@ -94,6 +182,9 @@ def select_outlets(config: Config, outlet_ids: Iterable[str] | None) -> list[Out
 
 
 def _save(store: Store, h: Harvest, config: Config) -> CrawlReport:
+    if h.stopped:
+        log.warning("%s: stopped before the crawl finished; nothing written", h.outlet.id)
+        return CrawlReport(h.outlet.id, "stopped", 0, 0, len(h.records), "stopped", "")
     counts = store.save_harvest(h, config.campaign)
     error = "; ".join(h.errors)
     level = logging.INFO if h.status == "ok" else logging.WARNING
@@ -122,7 +213,10 @@ def _safe_harvest(
     outlet: Outlet, client: Client, state: OutletState, config: Config, now: Callable[[], datetime]
 ) -> Harvest:
     try:
-        return harvest(outlet, client, state, config, now)
+        h = harvest(outlet, client, state, config, now)
+        h.stopped = client.fetcher.stop.is_set()
+        h.retry_after = client.retry_after
+        return h
     except Exception as e:  # a bug must not cost the other outlets their audit
         log.error("%s: internal error\n%s", outlet.id, traceback.format_exc())
         h = Harvest(outlet, started=now(), finished=now(), records=list(client.records))

@@ -50,10 +50,11 @@ class Fetcher:
         robots: dict[str, tuple[datetime, str]] | None = None,
         sleep: Callable[[float], None] | None = None,
         now: Callable[[], datetime] = utcnow,
+        stop: threading.Event | None = None,
     ):
         self.settings = settings
         self.validators = dict(validators or {})
-        self.stop = threading.Event()
+        self.stop = stop or threading.Event()
         self._sleep = sleep or self.stop.wait
         self._now = now
         self._lock = threading.Lock()
@@ -133,6 +134,7 @@ class Client:
         self.settings = fetcher.settings
         self.records: list[RequestRecord] = []
         self.new_validators: dict[str, dict] = {}
+        self.retry_after: float | None = None  # the longest one any answer asked for
 
     def get(self, url: str, *, conditional: bool = False, check_robots: bool = True) -> Fetched:
         """GET with robots, retries and caps; raises FetchError, NotModified or RobotsDenied."""
@@ -191,7 +193,10 @@ class Client:
         timeout = self.settings.timeout_s
         try:
             return self.fetcher.session.get(
-                url, headers=headers, stream=True, timeout=(min(10.0, timeout), timeout)
+                url,
+                headers=headers,
+                stream=True,
+                timeout=(min(10.0, timeout), min(self.settings.read_timeout_s, timeout)),
             )
         except requests.TooManyRedirects:
             raise FetchError(url, f"more than {self.settings.max_redirects} redirects") from None
@@ -238,6 +243,8 @@ class Client:
             raise NotModified(url)
         if status >= 400:
             retry_after = _retry_after(response.headers.get("Retry-After"), self.fetcher._now())
+            if retry_after is not None:
+                self.retry_after = max(self.retry_after or 0.0, retry_after)
             raise FetchError(
                 url, f"HTTP {status}", status=status, retry_after=retry_after, body=body[:4096]
             )
@@ -303,3 +310,21 @@ def _retry_after(value: str | None, now: datetime) -> float | None:
 def origin_of(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+
+
+def post_json(url: str, payload: object, settings: HttpSettings) -> int:
+    """POST a JSON document (the alerts webhook); returns the status, raises FetchError."""
+    try:
+        response = requests.post(
+            url,
+            json=payload,
+            timeout=settings.timeout_s,
+            headers={"User-Agent": user_agent(settings)},
+        )
+    except requests.RequestException as e:
+        raise FetchError(url, f"webhook failed: {_reason(e)}") from None
+    if response.status_code >= 400:
+        raise FetchError(
+            url, f"webhook answered HTTP {response.status_code}", status=response.status_code
+        )
+    return response.status_code

@@ -123,3 +123,31 @@ def _outlet_names(config: Config, store: Store) -> dict[str, str]:
 
 def _column_names(config: Config) -> dict[str, str]:
     return {c.id: c.name for c in config.campaign.columns}
+
+
+def status_rows(store: Store) -> list[dict]:
+    """Per outlet: its last crawl, how long it took, and when the scheduler runs it next."""
+    planned = store.schedule_rows()
+    rows = []
+    for o in store.outlet_rows():
+        last = store.last_crawl(o["id"]) or {}
+        took = None
+        if last.get("started_at") and last.get("finished_at"):
+            took = round(
+                (
+                    datetime.fromisoformat(last["finished_at"])
+                    - datetime.fromisoformat(last["started_at"])
+                ).total_seconds(),
+                1,
+            )
+        rows.append(
+            {
+                **o,
+                "seconds": took,
+                "new_articles": last.get("new_articles"),
+                "updated_articles": last.get("updated_articles"),
+                "retry_after": last.get("retry_after"),
+                "next_run": planned.get(f"crawl:{o['id']}", {}).get("next_run"),
+            }
+        )
+    return rows

@@ -101,3 +101,15 @@ def m004_homepage(db: Database) -> None:
     db.execute("""CREATE TABLE sections (
         outlet_id TEXT, column_id TEXT, url TEXT, evidence TEXT, found_at TEXT,
         PRIMARY KEY (outlet_id, column_id, url))""")
+
+
+@migrations()
+def m005_operations(db: Database) -> None:
+    """Per-outlet crawl locks (with an owner and an expiry, so a dead process does not hold
+    one for ever), the scheduler's next-run times, and Retry-After seen by a crawl."""
+    db.execute("""CREATE TABLE locks (
+        name TEXT PRIMARY KEY, owner TEXT, host TEXT, pid INTEGER, acquired_at TEXT,
+        expires_at TEXT)""")
+    db.execute("""CREATE TABLE schedule (
+        job_id TEXT PRIMARY KEY, next_run TEXT, last_run TEXT, last_status TEXT)""")
+    db.execute("ALTER TABLE crawls ADD COLUMN retry_after REAL")

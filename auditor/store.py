@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import socket
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -194,6 +196,7 @@ class Store:
                     "error": "; ".join(h.errors),
                     "notes": "; ".join(h.notes),
                     "requests": len(h.records),
+                    "retry_after": h.retry_after,
                     "bytes": sum(r.bytes for r in h.records),
                     "new_articles": 0,
                     "updated_articles": 0,
@@ -505,6 +508,64 @@ class Store:
             )
         ]
 
+    # -- locks and the schedule -----------------------------------------------------------
+
+    def acquire_lock(self, name: str, owner: str, ttl_s: float, now: datetime) -> dict | None:
+        """Take the lock, or return who holds it. An expired lock, or one whose process
+        on this host is gone, is taken over."""
+        host, pid = socket.gethostname(), os.getpid()
+        with self.transaction():
+            rows = self.q("SELECT * FROM locks WHERE name = ?", (name,))
+            if rows and rows[0]["owner"] != owner and not _stale(rows[0], now):
+                return rows[0]
+            self.db["locks"].upsert(
+                {
+                    "name": name,
+                    "owner": owner,
+                    "host": host,
+                    "pid": pid,
+                    "acquired_at": iso(now),
+                    "expires_at": iso(now + timedelta(seconds=ttl_s)),
+                },
+                pk="name",
+            )
+        return None
+
+    def release_lock(self, name: str, owner: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM locks WHERE name = ? AND owner = ?", (name, owner))
+
+    def schedule_rows(self) -> dict[str, dict]:
+        return {r["job_id"]: r for r in self.q("SELECT * FROM schedule")}
+
+    def set_schedule(
+        self,
+        job_id: str,
+        next_run: datetime | None,
+        last_run: datetime | None = None,
+        status: str | None = None,
+    ) -> None:
+        row = {"job_id": job_id, "next_run": iso(next_run)}
+        if last_run is not None:
+            row["last_run"] = iso(last_run)
+        if status is not None:
+            row["last_status"] = status
+        with self.transaction():
+            self.db["schedule"].upsert(row, pk="job_id")
+
+    def last_crawl(self, outlet_id: str) -> dict | None:
+        rows = self.q(
+            "SELECT * FROM crawls WHERE outlet_id = ? ORDER BY id DESC LIMIT 1", (outlet_id,)
+        )
+        return rows[0] if rows else None
+
+    def last_success(self, outlet_id: str) -> str | None:
+        rows = self.q(
+            "SELECT max(started_at) AS at FROM crawls WHERE outlet_id = ? AND status != 'error'",
+            (outlet_id,),
+        )
+        return rows[0]["at"] if rows else None
+
     # -- banner ---------------------------------------------------------------------------
 
     def save_banner_check(
@@ -753,6 +814,20 @@ class Store:
         return bool(
             self.q("SELECT 1 FROM articles WHERE outlet_id = ? AND url = ?", (outlet_id, url))
         )
+
+
+def _stale(lock: dict, now: datetime) -> bool:
+    if from_iso(lock["expires_at"]) <= now:
+        return True
+    if lock["host"] != socket.gethostname():
+        return False
+    try:
+        os.kill(lock["pid"], 0)
+    except ProcessLookupError:
+        return True  # its process is gone (killed, crashed): nobody is crawling
+    except PermissionError:
+        return False
+    return False
 
 
 def _d(day: date | None) -> str | None:

@@ -72,7 +72,11 @@ class TrainOutcome:
 
 
 def train_and_compare(
-    folder: Path, extra_files: Sequence[Path] = (), store: Store | None = None, force: bool = False
+    folder: Path,
+    extra_files: Sequence[Path] = (),
+    store: Store | None = None,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> TrainOutcome:
     """Train on the shipped data (plus files, plus the store's labels); keep the new model
     only if its in-house held-out macro-F1 is not worse than the old one's, unless forced."""
@@ -94,6 +98,7 @@ def train_and_compare(
         data_files=[train_file, *extra_files],
         heldout=heldout,
         extra={"store_items": len(from_store)},
+        progress=progress,
     )
     after = classify.evaluate(model, heldout)
     worse = before is not None and after["macro_f1"] < before["macro_f1"] - 0.005

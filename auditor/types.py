@@ -57,6 +57,7 @@ class Outlet:
     enabled: bool = True
     overrides: tuple[ColumnOverride, ...] = ()
     group: str = ""
+    crawl_interval_s: int | None = None  # overrides schedule.crawl_interval_s
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class HttpSettings:
     backoff_s: float = 1.0
     max_retry_after_s: float = 120.0
     max_redirects: int = 5
+    read_timeout_s: float = 10.0  # silence on the socket this long ends the request
     max_feed_pages: int = 30
     max_rest_pages: int = 500
     max_section_pages: int = 10
@@ -85,6 +87,45 @@ class CrawlSettings:
 
 
 @dataclass(frozen=True)
+class ScheduleSettings:
+    crawl_interval_s: int = 21600
+    jitter_s: int = 600
+    homepage_interval_s: int = 86400
+    max_backoff_s: int = 86400  # repeated failures push the next crawl later, up to this
+    misfire_grace_s: int = 3600
+    lock_ttl_s: int = 1800  # a crawl lock older than this is taken over
+    lock_wait_s: int = 600  # how long a crawl waits for an outlet another process crawls
+    reports_dir: str = "reports"  # monthly CSVs (the directive's monthly evaluation)
+    workers: int = 4
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = ""
+    port: int = 587
+    tls: str = "starttls"  # starttls | ssl | none
+    username: str = ""
+    password_env: str = ""  # the name of the environment variable holding the password
+    sender: str = ""
+    timeout_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    recipients: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (group or "default", emails)
+    webhook_url: str = ""
+    unreachable_days: int = 3
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    level: str = "INFO"
+    json: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     timezone: str
     store_path: str
@@ -92,6 +133,9 @@ class Config:
     campaign: Campaign
     outlets: tuple[Outlet, ...]
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+    logging: LogSettings = field(default_factory=LogSettings)
     source: str = ""
 
     def outlet(self, outlet_id: str) -> Outlet:
@@ -250,6 +294,8 @@ class Harvest:
     rest_cursor: datetime | None = None
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    retry_after: float | None = None  # the longest Retry-After a server asked for
+    stopped: bool = False  # cut short by a stop request: not written at all
 
     @property
     def status(self) -> str:
