@@ -412,15 +412,23 @@ def _site_feeds(
         return [with_params(base, feed="rss2") if "rest_route=" in api_root else base + "feed/"]
     if page is None:
         return []
+    path = common_feed_path(client, base)
+    if path is None:
+        return []
+    h.notes.append(f"feed found at the common path {path}")
+    return [base + path]
+
+
+def common_feed_path(client: Client, base: str) -> str | None:
+    """The first of the usual feed paths that answers with a real feed."""
     for path in COMMON_FEED_PATHS:
         try:
             fetched = client.get(base + path)
             parse_feed(fetched.body, fetched.url, fetched.content_type)
         except (FetchError, ParseError):
             continue
-        h.notes.append(f"feed found at the common path {path}")
-        return [base + path]
-    return []
+        return path
+    return None
 
 
 def _feed(

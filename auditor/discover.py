@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 from auditor import wordpress as wp
 from auditor.banner import PageVerdict, check_page
-from auditor.crawl import COMMON_FEED_PATHS
-from auditor.errors import FetchError, ParseError
-from auditor.feeds import parse_feed
+from auditor.crawl import common_feed_path
+from auditor.errors import FetchError
 from auditor.fetch import Client
 from auditor.homepage import decode_html, menu_sections, read_page
 from auditor.text import slugify
@@ -73,16 +72,11 @@ def _feeds(d: Discovery, client: Client, announced: list[str]) -> None:
     if announced:
         d.feeds, d.feed_note = announced[:5], 'announced by <link rel="alternate">'
         return
-    base = wp.site_base(d.url)
-    for path in COMMON_FEED_PATHS:
-        try:
-            fetched = client.get(base + path)
-            parse_feed(fetched.body, fetched.url, fetched.content_type)
-        except (FetchError, ParseError):
-            continue
-        d.feeds, d.feed_note = [base + path], f"found at the common path {path}"
-        return
-    d.feed_note = "no feed announced or at the common paths"
+    path = common_feed_path(client, wp.site_base(d.url))
+    if path:
+        d.feeds, d.feed_note = [wp.site_base(d.url) + path], f"found at the common path {path}"
+    else:
+        d.feed_note = "no feed announced or at the common paths"
 
 
 def _wordpress(d: Discovery, client: Client, home) -> None:

@@ -7,6 +7,18 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+WEEKLY_KEYS = (
+    "outlet_id",
+    "outlet_name",
+    "column_id",
+    "column_name",
+    "week",
+    "week_start",
+    "week_end",
+    "articles",
+    "required",
+    "status",
+)  # the columns the issue fixes
 CAMPAIGN_FIRST_MONDAY = date(2017, 9, 25)  # first Monday on or after 20 Sept 2017
 CAMPAIGN_END = date(2018, 9, 30)
 COLUMNS = {

@@ -9,7 +9,7 @@ import textwrap
 from datetime import date, datetime, timedelta
 
 import pytest
-from expect import VN, expected_weekly
+from expect import VN, WEEKLY_KEYS, expected_weekly
 
 from auditor.cli import main
 from auditor.fakesite import FakePost, FakeSite
@@ -110,21 +110,7 @@ def read_csv(path) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text[1:])))
 
 
-def weekly(
-    path,
-    keys=(
-        "outlet_id",
-        "outlet_name",
-        "column_id",
-        "column_name",
-        "week",
-        "week_start",
-        "week_end",
-        "articles",
-        "required",
-        "status",
-    ),
-):
+def weekly(path, keys=WEEKLY_KEYS):
     return [{k: r[k] for k in keys} for r in read_csv(path)]
 
 

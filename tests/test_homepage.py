@@ -147,3 +147,31 @@ def test_common_feed_path_is_found(tmp_path, serve):
     config = write_config(tmp_path, f'- {{id: x, name: X, kind: website, url: "{server.url}/"}}\n')
     assert main(["-q", "--config", config, "--db", str(tmp_path / "a.db"), "crawl"]) == 0
     assert "/feed/" in site.log
+
+
+def test_banner_share_over_the_campaign_in_the_outlet_export(tmp_path, serve, capsys):
+    from datetime import UTC, datetime
+
+    from auditor import checks
+    from auditor import config as config_mod
+
+    server = serve(Portal().site)
+    path = write_config(tmp_path, f'- {{id: p, name: P, kind: website, url: "{server.url}/"}}\n')
+    config = config_mod.load(path)
+    store = Store(tmp_path / "a.db")
+    for day in (2, 3, 4):  # three daily checks in October 2017, as the scheduler would run
+        when = datetime(2017, 10, day, 3, tzinfo=UTC)
+        checks.check_banners(config, store, now=lambda when=when: when)
+    store.save_banner_check("p", datetime(2017, 10, 5, 3, tzinfo=UTC), "absent")
+    args = ["-q", "--config", path, "--db", str(tmp_path / "a.db")]
+    assert main([*args, "crawl"]) == 0
+    assert main([*args, "audit", "--as-of", "2017-10-31"]) == 0
+    capsys.readouterr()
+    assert main([*args, "export", "outlets"]) == 0
+    [row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out.removeprefix("\ufeff"))))
+    assert (row["banner_days_checked"], row["banner_days_present"], row["banner_share"]) == (
+        "4",
+        "3",
+        "0.75",
+    )
+    assert (row["banner_first_seen"], row["banner_last_seen"]) == ("2017-10-02", "2017-10-04")

@@ -190,3 +190,31 @@ def test_digest_lists_unreachable_outlets(tmp_path):
     [alert] = digest.outlets
     assert alert.unreachable_since.startswith("2017-10-01")
     assert "Không truy cập được" in alerts.render(digest)
+
+
+def test_json_log_lines_carry_the_outlet(tmp_path, serve, capsys):
+    server = serve(big_site())
+    path = write_config(tmp_path, f'- {{id: g, name: G, kind: website, url: "{server.url}/"}}\n')
+    assert main(["--log-json", "--config", path, "--db", str(tmp_path / "a.db"), "crawl"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.strip()]
+    crawled = [e for e in lines if e.get("outlet") == "g" and e["logger"] == "auditor.crawl"]
+    assert crawled and crawled[0]["level"] == "INFO" and "new" in crawled[0]["message"]
+
+
+def test_train_from_the_store(tmp_path, serve, capsys):
+    import shutil
+
+    from test_classify import MODELS, topical_site
+
+    models = tmp_path / "models"
+    shutil.copytree(MODELS, models)
+    server = serve(topical_site())
+    path = write_config(tmp_path, f'- {{id: t, name: T, kind: website, url: "{server.url}/"}}\n')
+    args = ["-q", "--models", str(models), "--config", path, "--db", str(tmp_path / "a.db")]
+    assert main([*args, "crawl"]) == 0
+    capsys.readouterr()
+    assert main([*args, "model", "train", "--from-store", "--force"]) == 0
+    out = capsys.readouterr().out
+    assert "held-out macro-F1: before" in out and "saved model" in out
+    sidecar = json.loads((models / "classifier.json").read_text(encoding="utf-8"))
+    assert sidecar["store_items"] == 3  # the three articles filed in the benefits column

@@ -13,6 +13,13 @@ sys.path.insert(0, str(Path(__file__).parent / "wordpress"))
 
 import harness
 
+SEEN: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SEEN:
+        terminalreporter.write_line("real WordPress sites audited: " + "; ".join(SEEN))
+
 
 @pytest.fixture(scope="session")
 def wordpress_sites():
@@ -25,5 +32,5 @@ def wordpress_sites():
         versions = ", ".join(
             f"{s.name} {s.url} WordPress {s.version}" for s in sites.sites.values()
         )
-        sys.stderr.write(f"\n[wordpress] sites up: {versions}\n")
+        SEEN.append(versions)
         yield sites

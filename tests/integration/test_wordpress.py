@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
-from expect import VN, expected_weekly
+from expect import VN, WEEKLY_KEYS, expected_weekly
 
 from auditor.cli import main
 from auditor.store import Store
@@ -141,21 +141,7 @@ def audited(wordpress_sites, tmp_path_factory):
 def test_weekly_csv_equals_the_seed(audited, name):
     site = audited.sites[name]
     weekly = [
-        {
-            k: r[k]
-            for k in (
-                "outlet_id",
-                "outlet_name",
-                "column_id",
-                "column_name",
-                "week",
-                "week_start",
-                "week_end",
-                "articles",
-                "required",
-                "status",
-            )
-        }
+        {k: r[k] for k in WEEKLY_KEYS}
         for r in read(audited.folder / "weekly.csv")
         if r["outlet_id"] == name
     ]
