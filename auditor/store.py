@@ -171,6 +171,7 @@ class Store:
     def save_harvest(self, h: Harvest, campaign: Campaign) -> dict:
         """Write one outlet's crawl whole, or not at all. Returns the crawl's counts."""
         with self.transaction():
+            self._mark_removed(h)  # first: what it notes goes into the crawl row
             crawl_id = self._crawl_row(h)
             self._fetch_rows(h, crawl_id)
             self._outlet_row(h)
@@ -178,7 +179,6 @@ class Store:
             self._term_rows(h)
             self._section_rows(h)
             new, updated = self._article_rows(h)
-            self._mark_removed(h)
             self._coverage_rows(h)
             self.relink(h.outlet, campaign)
             self.db["crawls"].update(crawl_id, {"new_articles": new, "updated_articles": updated})
@@ -335,16 +335,25 @@ class Store:
         return rows[0] if rows else None
 
     def _mark_removed(self, h: Harvest) -> None:
-        """A complete REST listing is the truth: posts missing from it were unpublished."""
+        """A complete REST listing is the truth: posts missing from it were unpublished.
+        Unless it would drop more than a fifth of them at once: a caching plugin or a
+        broken server answering a short listing must not erase an outlet's history."""
         if h.rest_ids is None:
             return
-        for r in self.q(
+        known = self.q(
             "SELECT id, wp_id FROM articles WHERE outlet_id = ? AND removed_at IS "
             "NULL AND wp_id IS NOT NULL AND sources LIKE '%rest%'",
             (h.outlet.id,),
-        ):
-            if r["wp_id"] not in h.rest_ids:
-                self.db["articles"].update(r["id"], {"removed_at": iso(h.started)})
+        )
+        gone = [r["id"] for r in known if r["wp_id"] not in h.rest_ids]
+        if len(gone) > max(5, len(known) // 5):
+            h.notes.append(
+                f"REST listing lacks {len(gone)} of {len(known)} known posts; "
+                "not marking them removed"
+            )
+            return
+        for article_id in gone:
+            self.db["articles"].update(article_id, {"removed_at": iso(h.started)})
 
     def _coverage_rows(self, h: Harvest) -> None:
         end = iso(h.finished or h.started)

@@ -292,3 +292,26 @@ def test_config_error_exits_2_and_writes_nothing(tmp_path, capsys):
     assert run(config, db, "crawl") == 2
     assert "outlets[0].kind" in capsys.readouterr().err
     assert not db.exists()
+
+
+def test_unpublished_posts_leave_but_a_short_listing_erases_nothing(tmp_path, serve):
+    site = big_site()
+    server = serve(site)
+    config = write_config(
+        tmp_path,
+        f'- {{id: g, name: G, kind: website, url: "{server.url}/"}}\n',
+        extra="crawl: {full_listing_every_days: 0}\n",
+    )
+    db = tmp_path / "a.db"
+    assert run(config, db, "crawl") == 0
+    live = "SELECT count(*) AS n FROM articles WHERE removed_at IS NULL"
+    before = Store(db).q(live)[0]["n"]
+    site.posts[5].status = "trash"  # one post unpublished: it leaves the audit
+    assert run(config, db, "crawl") == 0
+    assert Store(db).q(live)[0]["n"] == before - 1
+    kept = site.posts[:40]  # a broken server lists a third of the posts
+    site.posts[:] = kept
+    assert run(config, db, "crawl") == 0
+    assert Store(db).q(live)[0]["n"] == before - 1
+    notes = Store(db).q("SELECT notes FROM crawls ORDER BY id DESC LIMIT 1")[0]["notes"]
+    assert "not marking them removed" in notes

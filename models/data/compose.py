@@ -787,71 +787,107 @@ KHAC = [
 
 # More patterns, in the shapes union sites use for longer reports and features.
 LOI_ICH += [
-    ("Hiệu quả từ chương trình “Phúc lợi cho đoàn viên công đoàn” tại {place}",
-     "Sau hai năm triển khai, {org} đã ký kết với {n} đơn vị, doanh nghiệp; hàng nghìn lượt đoàn viên được giảm giá khi {service}."),
-    ("Đoàn viên {place}: “Có thẻ công đoàn, đi khám bệnh đỡ tốn hơn”",
-     "Chị công nhân Công ty {company} kể, nhờ thỏa thuận giữa công đoàn với {partner}, mỗi lần đưa con đi khám chị được giảm {pct}% chi phí."),
-    ("Ký kết thỏa thuận hợp tác chăm lo đời sống đoàn viên, người lao động",
-     "Lễ ký kết giữa {org} và {partner} diễn ra sáng nay; theo đó đoàn viên được hưởng giá ưu đãi khi {service}."),
+    (
+        "Hiệu quả từ chương trình “Phúc lợi cho đoàn viên công đoàn” tại {place}",
+        "Sau hai năm triển khai, {org} đã ký kết với {n} đơn vị, doanh nghiệp; hàng nghìn lượt đoàn viên được giảm giá khi {service}.",
+    ),
+    (
+        "Đoàn viên {place}: “Có thẻ công đoàn, đi khám bệnh đỡ tốn hơn”",
+        "Chị công nhân Công ty {company} kể, nhờ thỏa thuận giữa công đoàn với {partner}, mỗi lần đưa con đi khám chị được giảm {pct}% chi phí.",
+    ),
+    (
+        "Ký kết thỏa thuận hợp tác chăm lo đời sống đoàn viên, người lao động",
+        "Lễ ký kết giữa {org} và {partner} diễn ra sáng nay; theo đó đoàn viên được hưởng giá ưu đãi khi {service}.",
+    ),
     ("{org} công bố danh mục sản phẩm, dịch vụ ưu đãi dành cho đoàn viên", None),
-    ("Nâng cao đời sống vật chất, tinh thần cho đoàn viên: công đoàn đồng hành cùng đối tác",
-     "Các ưu đãi tập trung vào những nhu cầu thiết yếu như {service}, giúp {worker} giảm bớt chi tiêu hằng tháng."),
+    (
+        "Nâng cao đời sống vật chất, tinh thần cho đoàn viên: công đoàn đồng hành cùng đối tác",
+        "Các ưu đãi tập trung vào những nhu cầu thiết yếu như {service}, giúp {worker} giảm bớt chi tiêu hằng tháng.",
+    ),
     ("Hơn {n} đoàn viên nhận hỗ trợ từ chương trình “Mái ấm Công đoàn” năm 2017", None),
-    ("Đoàn viên khó khăn được vay không lãi từ Quỹ Trợ vốn CNLĐ nghèo của công đoàn",
-     "Quỹ do {org} quản lý đã giải ngân {money} cho {n} lượt đoàn viên vay để phát triển kinh tế gia đình."),
+    (
+        "Đoàn viên khó khăn được vay không lãi từ Quỹ Trợ vốn CNLĐ nghèo của công đoàn",
+        "Quỹ do {org} quản lý đã giải ngân {money} cho {n} lượt đoàn viên vay để phát triển kinh tế gia đình.",
+    ),
     ("Ưu đãi thiết thực, đoàn viên thêm gắn bó với tổ chức công đoàn", None),
-    ("Đoàn viên công đoàn được ưu tiên mua hàng bình ổn giá tại các điểm bán đối tác",
-     "Theo cam kết với {org}, {partner} dành riêng cho đoàn viên mức giá thấp hơn giá niêm yết."),
+    (
+        "Đoàn viên công đoàn được ưu tiên mua hàng bình ổn giá tại các điểm bán đối tác",
+        "Theo cam kết với {org}, {partner} dành riêng cho đoàn viên mức giá thấp hơn giá niêm yết.",
+    ),
     ("Tuần lễ “Vì lợi ích đoàn viên” tại KCN {kcn}: {n} lượt công nhân tham gia", None),
-    ("Đoàn viên ngành {sector} hưởng ưu đãi từ thỏa thuận của công đoàn ngành",
-     "Công đoàn ngành {sector} đã ký thỏa thuận với {partner} để đoàn viên trong ngành được giảm giá khi {service}."),
+    (
+        "Đoàn viên ngành {sector} hưởng ưu đãi từ thỏa thuận của công đoàn ngành",
+        "Công đoàn ngành {sector} đã ký thỏa thuận với {partner} để đoàn viên trong ngành được giảm giá khi {service}.",
+    ),
     ("Cách làm hay: CĐCS {company} thương lượng để công nhân được đi xe đưa đón miễn phí", None),
 ]
 THIET_CHE += [
-    ("Tỉnh {place} trao quyết định giao đất cho Tổng LĐLĐ Việt Nam xây thiết chế công đoàn",
-     "Khu đất rộng {n} m2 gần KCN {kcn} sẽ được dùng xây nhà ở cho thuê, nhà trẻ, siêu thị và khu văn hóa, thể thao cho công nhân."),
+    (
+        "Tỉnh {place} trao quyết định giao đất cho Tổng LĐLĐ Việt Nam xây thiết chế công đoàn",
+        "Khu đất rộng {n} m2 gần KCN {kcn} sẽ được dùng xây nhà ở cho thuê, nhà trẻ, siêu thị và khu văn hóa, thể thao cho công nhân.",
+    ),
     ("Thiết chế công đoàn đầu tiên của {place} chính thức hoạt động", None),
     ("Nhà ở cho công nhân thuê trong thiết chế công đoàn: điều kiện và thủ tục", None),
-    ("Công nhân KCN {kcn} vui mừng nhận nhà ở công đoàn",
-     "Những căn hộ khép kín, có chỗ để xe, sân chơi cho trẻ được bàn giao cho {n} gia đình công nhân."),
-    ("Ký kết hợp tác đầu tư thiết chế công đoàn giữa Tổng LĐLĐ Việt Nam và doanh nghiệp",
-     "Doanh nghiệp sẽ đầu tư, xây dựng siêu thị và nhà trẻ trong khu thiết chế công đoàn tại {place}."),
+    (
+        "Công nhân KCN {kcn} vui mừng nhận nhà ở công đoàn",
+        "Những căn hộ khép kín, có chỗ để xe, sân chơi cho trẻ được bàn giao cho {n} gia đình công nhân.",
+    ),
+    (
+        "Ký kết hợp tác đầu tư thiết chế công đoàn giữa Tổng LĐLĐ Việt Nam và doanh nghiệp",
+        "Doanh nghiệp sẽ đầu tư, xây dựng siêu thị và nhà trẻ trong khu thiết chế công đoàn tại {place}.",
+    ),
     ("Siêu thị Công đoàn: bình ổn giá ngay cạnh khu nhà trọ công nhân", None),
-    ("Xây dựng thiết chế công đoàn cần sự vào cuộc của cấp ủy, chính quyền địa phương",
-     "Lãnh đạo {org} cho rằng khó khăn lớn nhất hiện nay là quỹ đất và nguồn vốn xây dựng."),
-    ("Sân chơi, nhà văn hóa cho công nhân: mảnh ghép còn thiếu ở các KCN",
-     "Theo kế hoạch, thiết chế công đoàn tại KCN {kcn} sẽ có nhà văn hóa và sân thể thao phục vụ hàng nghìn công nhân."),
+    (
+        "Xây dựng thiết chế công đoàn cần sự vào cuộc của cấp ủy, chính quyền địa phương",
+        "Lãnh đạo {org} cho rằng khó khăn lớn nhất hiện nay là quỹ đất và nguồn vốn xây dựng.",
+    ),
+    (
+        "Sân chơi, nhà văn hóa cho công nhân: mảnh ghép còn thiếu ở các KCN",
+        "Theo kế hoạch, thiết chế công đoàn tại KCN {kcn} sẽ có nhà văn hóa và sân thể thao phục vụ hàng nghìn công nhân.",
+    ),
     ("Thiết chế công đoàn {place}: hoàn thành giai đoạn 1 với {n} căn hộ", None),
     ("Nhà trẻ công đoàn – nơi con công nhân được chăm sóc khi cha mẹ làm ca", None),
 ]
 DAI_HOI += [
-    ("Đại hội Công đoàn tỉnh {place}: bầu trực tiếp Chủ tịch tại đại hội",
-     "Đại hội Công đoàn tỉnh lần thứ {roman} đã bầu Ban Chấp hành gồm 35 ủy viên và thông qua chương trình hành động nhiệm kỳ 2018 - 2023."),
+    (
+        "Đại hội Công đoàn tỉnh {place}: bầu trực tiếp Chủ tịch tại đại hội",
+        "Đại hội Công đoàn tỉnh lần thứ {roman} đã bầu Ban Chấp hành gồm 35 ủy viên và thông qua chương trình hành động nhiệm kỳ 2018 - 2023.",
+    ),
     ("{n} đại biểu dự Đại hội Công đoàn ngành {sector} nhiệm kỳ 2018 - 2023", None),
-    ("Những đóng góp tâm huyết vào dự thảo văn kiện trình Đại hội XII Công đoàn Việt Nam",
-     "Đoàn viên {place} đề nghị văn kiện nêu rõ giải pháp bảo vệ quyền lợi người lao động ở doanh nghiệp ngoài nhà nước."),
+    (
+        "Những đóng góp tâm huyết vào dự thảo văn kiện trình Đại hội XII Công đoàn Việt Nam",
+        "Đoàn viên {place} đề nghị văn kiện nêu rõ giải pháp bảo vệ quyền lợi người lao động ở doanh nghiệp ngoài nhà nước.",
+    ),
     ("Đại hội CĐCS nhiệm kỳ 2017 - 2022 ở doanh nghiệp ngoài nhà nước: vẫn còn lúng túng", None),
-    ("Chuẩn bị nhân sự Ban Chấp hành công đoàn khóa mới: bảo đảm cơ cấu công nhân trực tiếp sản xuất",
-     "Hướng dẫn của Tổng Liên đoàn yêu cầu đại hội công đoàn các cấp bảo đảm tỷ lệ ủy viên là công nhân trực tiếp sản xuất."),
+    (
+        "Chuẩn bị nhân sự Ban Chấp hành công đoàn khóa mới: bảo đảm cơ cấu công nhân trực tiếp sản xuất",
+        "Hướng dẫn của Tổng Liên đoàn yêu cầu đại hội công đoàn các cấp bảo đảm tỷ lệ ủy viên là công nhân trực tiếp sản xuất.",
+    ),
     ("Đại hội Công đoàn các KCN {place}: nghị quyết hướng về quyền lợi công nhân", None),
-    ("Hội nghị Ban Chấp hành Tổng Liên đoàn cho ý kiến vào dự thảo văn kiện Đại hội XII",
-     "Hội nghị thảo luận dự thảo Báo cáo chính trị và Điều lệ Công đoàn Việt Nam (sửa đổi) trình Đại hội XII."),
+    (
+        "Hội nghị Ban Chấp hành Tổng Liên đoàn cho ý kiến vào dự thảo văn kiện Đại hội XII",
+        "Hội nghị thảo luận dự thảo Báo cáo chính trị và Điều lệ Công đoàn Việt Nam (sửa đổi) trình Đại hội XII.",
+    ),
     ("Đoàn đại biểu Công đoàn {place} đi dự Đại hội XII Công đoàn Việt Nam gồm {n} đồng chí", None),
     ("Đại hội Công đoàn Việt Nam lần thứ XII: dấu ấn của những đại biểu công nhân", None),
     ("Công đoàn {place} tổ chức hội thảo góp ý dự thảo Điều lệ Công đoàn Việt Nam", None),
 ]
 KHAC += [
     ("Doanh nghiệp nợ lương, công nhân Công ty {company} kéo đến trụ sở LĐLĐ", None),
-    ("{org} hỗ trợ pháp lý miễn phí cho người lao động bị sa thải",
-     "Văn phòng tư vấn pháp luật công đoàn đã tư vấn cho {n} lượt người lao động trong năm."),
+    (
+        "{org} hỗ trợ pháp lý miễn phí cho người lao động bị sa thải",
+        "Văn phòng tư vấn pháp luật công đoàn đã tư vấn cho {n} lượt người lao động trong năm.",
+    ),
     ("Thương lượng tập thể về tiền lương tại doanh nghiệp FDI: công đoàn còn yếu thế", None),
     ("Người lao động bị trừ lương vì đi vệ sinh quá giờ", None),
     ("Điều kiện làm việc nắng nóng, công nhân ngất xỉu tại xưởng", None),
     ("Quy định mới về nghỉ hưu: tuổi nghỉ hưu tăng dần", None),
     ("Hội nghị tổng kết phong trào thi đua lao động giỏi năm 2017", None),
     ("Tuyên dương {n} công nhân lao động tiêu biểu của {place}", None),
-    ("Tháng Công nhân năm 2018: nhiều hoạt động hướng về người lao động",
-     "Các cấp công đoàn tổ chức đối thoại, thăm hỏi, tặng quà công nhân có hoàn cảnh khó khăn."),
+    (
+        "Tháng Công nhân năm 2018: nhiều hoạt động hướng về người lao động",
+        "Các cấp công đoàn tổ chức đối thoại, thăm hỏi, tặng quà công nhân có hoàn cảnh khó khăn.",
+    ),
     ("Công đoàn tổ chức Hội thao công nhân viên chức lao động năm 2018", None),
     ("Hội diễn văn nghệ quần chúng CNVCLĐ {place}", None),
     ("Ra mắt câu lạc bộ nữ công nhân KCN {kcn}", None),
