@@ -60,6 +60,28 @@ def test_demo_runs_offline(tmp_path, capsys):
     }
     assert main(["-q", "--config", config, "--db", db, "export", "outlets", "--labels", "en"]) == 0
     assert "Thiết chế Công đoàn: Column exists" in capsys.readouterr().out
+    assert (
+        main(
+            [
+                "-q",
+                "--config",
+                config,
+                "--db",
+                db,
+                "export",
+                "articles",
+                "--from",
+                "2017-10-23",
+                "--to",
+                "2017-10-29",
+            ]
+        )
+        == 0
+    )
+    articles = list(csv.DictReader(io.StringIO(capsys.readouterr().out.removeprefix("\ufeff"))))
+    assert articles and all(a["published"][:7] == "2017-10" for a in articles)
+    filed = [a for a in articles if a["columns"] == "thiet_che_cong_doan"]
+    assert len(filed) == 1 and "THIẾT CHẾ CÔNG ĐOÀN" in filed[0]["evidence"]
 
 
 def test_every_command_is_in_the_readme():

@@ -175,3 +175,13 @@ def test_banner_share_over_the_campaign_in_the_outlet_export(tmp_path, serve, ca
         "0.75",
     )
     assert (row["banner_first_seen"], row["banner_last_seen"]) == ("2017-10-02", "2017-10-04")
+
+
+def test_discover_all_refreshes_the_store(tmp_path, serve, capsys):
+    server = serve(Portal().site)
+    path = write_config(tmp_path, f'- {{id: p, name: P, kind: website, url: "{server.url}/"}}\n')
+    db = tmp_path / "a.db"
+    assert main(["-q", "--config", path, "--db", str(db), "discover", "--all"]) == 0
+    assert "thiet_che_cong_doan" in capsys.readouterr().out
+    found = {r["column_id"] for r in Store(db).q("SELECT column_id FROM sections")}
+    assert found == {"thiet_che_cong_doan", "loi_ich_doan_vien", "dai_hoi_cong_doan"}
