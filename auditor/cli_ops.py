@@ -1,0 +1,149 @@
+"""Commands for homepages and unattended running: banner, discover, schedule, alerts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import click
+
+from auditor import alerts, audit, checks
+from auditor import discover as discover_mod
+from auditor.cli import CONTEXT, State, _outlet_ids, _short, cli, pass_state
+from auditor.fetch import Fetcher
+from auditor.table import render
+
+# -- homepage checks and discovery --------------------------------------------------------
+
+
+@cli.command("banner", context_settings=CONTEXT)
+@click.option("--outlet", "outlets", multiple=True, metavar="ID", help="Only this outlet.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_state
+def banner_cmd(state: State, outlets: tuple[str, ...], as_json: bool) -> None:
+    """Check now whether each homepage shows the campaign banner (text, alt, file name, OCR).
+
+    Example: auditor banner --outlet laodong
+    """
+    ids = _outlet_ids(state, outlets)
+    results = checks.check_banners(state.config, state.store(), ids)
+    if as_json:
+        click.echo(json.dumps([r.__dict__ for r in results], ensure_ascii=False, indent=2))
+    else:
+        click.echo(
+            render(
+                ("outlet", "banner", "where", "evidence"),
+                [
+                    (
+                        r.outlet_id,
+                        r.verdict,
+                        r.location or r.image_url,
+                        _short(r.evidence or r.error, 80),
+                    )
+                    for r in results
+                ],
+            )
+        )
+    if any(r.verdict == "unknown" for r in results):
+        sys.exit(1)
+
+
+@cli.command("discover", context_settings=CONTEXT)
+@click.argument("url", required=False)
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Refresh what the store knows of every enabled outlet.",
+)
+@click.option("--id", "outlet_id", default="", help="Id to put in the snippet.")
+@click.option(
+    "--kind",
+    type=click.Choice(["website", "newspaper", "magazine"]),
+    default="website",
+    show_default=True,
+)
+@pass_state
+def discover_cmd(
+    state: State, url: str | None, everything: bool, outlet_id: str, kind: str
+) -> None:
+    """Find an outlet's feeds, WordPress API and column sections; print a config snippet.
+
+    Example: auditor discover https://congdoan.example.vn/ --id ldld-mau
+    """
+    if bool(url) == everything:
+        raise click.UsageError("give a URL, or --all")
+    fetcher = Fetcher(state.config.http)
+    try:
+        if url:
+            found = discover_mod.discover(url, state.config.campaign, fetcher.client())
+            click.echo(discover_mod.snippet(found, kind, outlet_id), nl=False)
+            return
+        store = state.store()
+        rows = []
+        for outlet in [o for o in state.config.outlets if o.enabled]:
+            found = discover_mod.discover(outlet.url, state.config.campaign, fetcher.client())
+            store.save_sections(outlet.id, found.sections, datetime.now().astimezone())
+            rows.append(
+                (
+                    outlet.id,
+                    len(found.feeds),
+                    found.api_root or "-",
+                    ", ".join(sorted({x.column_id for x in found.sections})) or "-",
+                    _short("; ".join(found.errors), 50),
+                )
+            )
+        click.echo(render(("outlet", "feeds", "WordPress API", "column sections", "errors"), rows))
+    finally:
+        fetcher.close()
+
+
+# -- running unattended -------------------------------------------------------------------
+
+
+@cli.command("schedule", context_settings=CONTEXT)
+@click.option("--list", "show", is_flag=True, help="Show the jobs and their next run times.")
+@pass_state
+def schedule_cmd(state: State, show: bool) -> None:
+    """Run the scheduler in the foreground: crawls, banner checks, weekly audit and digest,
+    monthly CSVs. SIGINT/SIGTERM stop it cleanly.
+
+    Example: auditor schedule --list
+    """
+    from auditor import schedule
+
+    state.config  # noqa: B018 - validate before anything starts
+    if show:
+        click.echo(
+            render(
+                ("job", "next run", "last run (UTC)", "last status"),
+                schedule.listing(state.config_path, state.db_path),
+            )
+        )
+        return
+    daemon = schedule.Daemon(state.config_path, state.db_path, state.models_dir)
+    sys.exit(daemon.run())
+
+
+@cli.command("alerts", context_settings=CONTEXT)
+@click.option("--week", metavar="YYYY-Www", help="The week to report (default: the last one).")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
+@pass_state
+def alerts_cmd(state: State, week: str | None, dry_run: bool) -> None:
+    """Send the weekly digest now: missed columns, banners gone, outlets unreachable.
+
+    Example: auditor alerts --dry-run
+    """
+    now = datetime.now().astimezone()
+    week = week or audit.week_of(now - timedelta(days=7), ZoneInfo(state.config.timezone))
+    store = state.store()
+    digest = alerts.build_digest(state.config, store, week, now)
+    sent = alerts.send(state.config, digest, dry_run=dry_run)
+    click.echo(
+        "\n".join(sent)
+        if sent
+        else "no channel configured (alerts.recipients, "
+        "alerts.webhook_url); the digest would be:\n" + alerts.render(digest)
+    )

@@ -1,0 +1,175 @@
+"""Commands of the topic classifier: model train/evaluate/info, classify, label."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from auditor import classify, topics
+from auditor.cli import CONTEXT, State, _outlet_ids, cli, log, pass_state
+from auditor.table import render
+
+# -- the topic classifier -------------------------------------------------------------------
+
+
+@cli.group("model", context_settings=CONTEXT)
+def model_group() -> None:
+    """Train, evaluate and describe the topic classifier.
+
+    Example: auditor model evaluate my-articles.jsonl --json
+    """
+
+
+@model_group.command("train", context_settings=CONTEXT)
+@click.option(
+    "--data",
+    "files",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    metavar="FILE",
+    help="More labelled JSON lines to train on.",
+)
+@click.option(
+    "--from-store",
+    is_flag=True,
+    help="Also learn from the store: column articles as weak labels, people's corrections first.",
+)
+@click.option("--force", is_flag=True, help="Keep the new model even if it scores worse.")
+@pass_state
+def model_train(state: State, files: tuple[Path, ...], from_store: bool, force: bool) -> None:
+    """Train on the shipped data (and more); refuse a model that is worse on held-out data.
+
+    Example: auditor model train --from-store
+    """
+    store = state.store() if from_store else None
+    if sys.stderr.isatty():
+        with click.progressbar(length=classify.FOLDS + 1, label="Training", file=sys.stderr) as bar:
+            outcome = topics.train_and_compare(
+                state.models(), files, store, force, progress=lambda _: bar.update(1)
+            )
+    else:
+        outcome = topics.train_and_compare(
+            state.models(),
+            files,
+            store,
+            force,
+            progress=lambda step: log.info("training: %s", step),
+        )
+    before = outcome.before["macro_f1"] if outcome.before else "-"
+    click.echo(f"held-out macro-F1: before {before}, after {outcome.after['macro_f1']}")
+    _print_scores(outcome.after)
+    if not outcome.saved:
+        click.echo(outcome.reason, err=True)
+        sys.exit(1)
+    click.echo(f"saved model {outcome.model.version} in {state.models()}")
+
+
+@model_group.command("evaluate", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@pass_state
+def model_evaluate(state: State, file: Path, as_json: bool) -> None:
+    """Score the model on labelled JSON lines: {"title", "summary"|"text", "label"|"labels"}.
+
+    Example: auditor model evaluate real-articles.jsonl
+    """
+    result = classify.evaluate(state.model(), classify.read_jsonl(file))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    _print_scores(result)
+
+
+def _print_scores(result: dict) -> None:
+    click.echo(
+        render(
+            ("topic", "precision", "recall", "F1", "support"),
+            [
+                (
+                    label,
+                    f"{s['precision']:.3f}",
+                    f"{s['recall']:.3f}",
+                    f"{s['f1']:.3f}",
+                    s["support"],
+                )
+                for label, s in result["per_label"].items()
+            ],
+        )
+    )
+    click.echo(f"macro-F1 {result['macro_f1']:.4f} over {result['items']} items")
+    if "confusion" in result:
+        predicted = sorted({k for row in result["confusion"].values() for k in row})
+        click.echo("confusion (rows: true topic; columns: predicted)")
+        click.echo(
+            render(
+                ("", *predicted),
+                [
+                    (gold, *(row.get(p, 0) for p in predicted))
+                    for gold, row in result["confusion"].items()
+                ],
+            )
+        )
+
+
+@model_group.command("info", context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="The whole sidecar as JSON.")
+@pass_state
+def model_info(state: State, as_json: bool) -> None:
+    """Versions, thresholds, training data and scores of the current model.
+
+    Example: auditor model info
+    """
+    sidecar = state.model().sidecar
+    if as_json:
+        click.echo(json.dumps(sidecar, ensure_ascii=False, indent=2))
+        return
+    for key in (
+        "version",
+        "trained_at",
+        "sklearn_version",
+        "python_version",
+        "auditor_version",
+        "training_items",
+        "training_data_sha256",
+        "thresholds",
+    ):
+        click.echo(f"{key}: {sidecar.get(key)}")
+    for name in ("cross_validated", "heldout"):
+        if name in sidecar:
+            click.echo(f"{name}:")
+            _print_scores(sidecar[name])
+
+
+@cli.command("classify", context_settings=CONTEXT)
+@click.option("--outlet", metavar="ID", help="Only this outlet's articles.")
+@click.option("--all", "everything", is_flag=True, help="Classify again every article.")
+@pass_state
+def classify_cmd(state: State, outlet: str | None, everything: bool) -> None:
+    """Tag stored articles with the columns' topics (those the current model has not seen).
+
+    Example: auditor classify --outlet laodong
+    """
+    if outlet:
+        _outlet_ids(state, (outlet,))
+    n = topics.classify_stored(state.store(), state.model(), outlet, everything)
+    click.echo(f"classified {n} articles")
+
+
+@cli.command("label", context_settings=CONTEXT)
+@click.argument("article_id", type=int)
+@click.argument("labels", nargs=-1, required=True, metavar="TOPIC...")
+@click.option("--by", default=lambda: os.environ.get("USER", ""), help="Who corrects.")
+@pass_state
+def label_cmd(state: State, article_id: int, labels: tuple[str, ...], by: str) -> None:
+    """Record a person's topics for one article; they win over the model.
+
+    Example: auditor label 1234 thiet_che_cong_doan
+    """
+    chosen = topics.check_labels(labels)
+    state.store().correct(article_id, chosen, by, datetime.now().astimezone())
+    click.echo(f"article {article_id}: {', '.join(chosen)}")

@@ -1,0 +1,63 @@
+"""The SQLite store: the only package with SQL. Types in, types out.
+
+WAL and a busy timeout let the scheduler and a shell command share one file; every write
+of one outlet's crawl is one IMMEDIATE transaction, so an interrupted run leaves the store
+as it was before that outlet. The SQL is split by what it serves: crawls.py (before and
+after a crawl), columns.py (columns, facts for the audit, topics), results.py (audit runs,
+exports, banner checks, locks, the schedule); schema.py holds the migrations.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from auditor.errors import StoreError
+from auditor.store.columns import ColumnRows
+from auditor.store.crawls import CrawlRows
+from auditor.store.results import ResultRows
+from auditor.store.rows import OutletState, from_iso, iso, row_to_article
+from auditor.store.schema import migrations
+
+__all__ = ["OutletState", "Store", "from_iso", "iso", "row_to_article"]
+BUSY_TIMEOUT_S = 60
+
+
+class Store(CrawlRows, ColumnRows, ResultRows):
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self.db = Database(conn)
+            with self.transaction():
+                migrations.apply(self.db)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"cannot open the store {self.path}: {e}") from None
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE: take the write lock up front, so a busy peer makes us wait
+        (busy timeout) instead of failing half-way with "database is locked"."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def q(self, sql: str, params: tuple | dict = ()) -> list[dict]:
+        return list(self.db.query(sql, params))

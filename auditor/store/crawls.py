@@ -1,0 +1,368 @@
+"""Store, crawl side: what a crawl needs to know before it starts, and writing its Harvest
+whole in one transaction (articles merged across REST and feeds, coverage, terms)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from auditor.store.rows import OutletState, from_iso, iso
+from auditor.text import name_key
+from auditor.types import Article, Campaign, Coverage, Harvest, Term
+
+
+class CrawlRows:
+    # -- before a crawl -------------------------------------------------------------------
+
+    def validators(self) -> dict[str, dict]:
+        return {
+            r["url"]: {"etag": r["etag"], "last_modified": r["last_modified"]}
+            for r in self.q("SELECT * FROM http_cache")
+        }
+
+    def robots(self) -> dict[str, tuple[datetime, str]]:
+        return {
+            r["origin"]: (from_iso(r["fetched_at"]), r["body"] or "")
+            for r in self.q("SELECT * FROM robots")
+        }
+
+    def save_robots(self, fresh: dict[str, tuple[datetime, str]]) -> None:
+        if not fresh:
+            return
+        with self.transaction():
+            self.db["robots"].upsert_all(
+                (
+                    {"origin": o, "fetched_at": iso(at), "body": body}
+                    for o, (at, body) in fresh.items()
+                ),
+                pk="origin",
+            )
+
+    def outlet_state(self, outlet_id: str) -> OutletState:
+        rows = self.q("SELECT * FROM outlets WHERE id = ?", (outlet_id,))
+        if not rows:
+            return OutletState(coverage_end={})
+        r = rows[0]
+        ends = {
+            c["source"]: from_iso(c["e"])
+            for c in self.q(
+                'SELECT source, max("end") AS e FROM coverage WHERE outlet_id = ? GROUP BY source',
+                (outlet_id,),
+            )
+        }
+        pairs = self._feed_pairs(outlet_id)
+        site_feeds = tuple(url for url, column in pairs if not column)
+        return OutletState(
+            api_root=r["api_root"] or "",
+            api_note=r["api_note"] or "",
+            feeds=site_feeds,
+            column_feeds=tuple((url, column) for url, column in pairs if column),
+            last_full_listing=from_iso(r["last_full_listing_at"]),
+            rest_cursor=from_iso(r["rest_cursor"]),
+            coverage_end=ends,
+            consecutive_failures=r["consecutive_failures"] or 0,
+            sections=tuple(
+                (x["column_id"], x["url"])
+                for x in self.q(
+                    "SELECT column_id, url FROM sections WHERE outlet_id = ?", (outlet_id,)
+                )
+            ),
+            dated_urls=frozenset(
+                x["url"]
+                for x in self.q(
+                    "SELECT url FROM articles WHERE outlet_id = ? AND published IS NOT NULL",
+                    (outlet_id,),
+                )
+            ),
+        )
+
+    def known_terms(self, outlet_id: str) -> list[Term]:
+        return [
+            Term(r["kind"], r["name"], r["slug"] or "", r["term_id"], r["link"] or "")
+            for r in self.q("SELECT * FROM terms WHERE outlet_id = ?", (outlet_id,))
+        ]
+
+    # -- after a crawl --------------------------------------------------------------------
+
+    def save_harvest(self, h: Harvest, campaign: Campaign) -> dict:
+        """Write one outlet's crawl whole, or not at all. Returns the crawl's counts."""
+        with self.transaction():
+            self._mark_removed(h)  # first: what it notes goes into the crawl row
+            crawl_id = self._crawl_row(h)
+            self._fetch_rows(h, crawl_id)
+            self._outlet_row(h)
+            self._cache_rows(h)
+            self._term_rows(h)
+            self._section_rows(h)
+            new, updated = self._article_rows(h)
+            self._coverage_rows(h)
+            self.relink(h.outlet, campaign)
+            self.db["crawls"].update(crawl_id, {"new_articles": new, "updated_articles": updated})
+        return {"crawl_id": crawl_id, "new": new, "updated": updated, "status": h.status}
+
+    def _crawl_row(self, h: Harvest) -> int:
+        return (
+            self.db["crawls"]
+            .insert(
+                {
+                    "outlet_id": h.outlet.id,
+                    "started_at": iso(h.started),
+                    "finished_at": iso(h.finished),
+                    "status": h.status,
+                    "error": "; ".join(h.errors),
+                    "notes": "; ".join(h.notes),
+                    "requests": len(h.records),
+                    "retry_after": h.retry_after,
+                    "bytes": sum(r.bytes for r in h.records),
+                    "new_articles": 0,
+                    "updated_articles": 0,
+                }
+            )
+            .last_pk
+        )
+
+    def _fetch_rows(self, h: Harvest, crawl_id: int) -> None:
+        self.db["fetches"].insert_all(
+            (
+                {
+                    "crawl_id": crawl_id,
+                    "outlet_id": h.outlet.id,
+                    "url": r.url,
+                    "status": r.status,
+                    "bytes": r.bytes,
+                    "elapsed_ms": r.elapsed_ms,
+                    "at": iso(r.at),
+                    "error": r.error,
+                    "attempt": r.attempt,
+                }
+                for r in h.records
+            ),
+            batch_size=500,
+        )
+
+    def _outlet_row(self, h: Harvest) -> None:
+        o, old = h.outlet, self.outlet_state(h.outlet.id)
+        failures = 0 if h.status == "ok" else old.consecutive_failures + 1
+        row = {
+            "id": o.id,
+            "name": o.name,
+            "kind": o.kind,
+            "url": o.url,
+            "grp": o.group,
+            "last_crawl_at": iso(h.started),
+            "last_status": h.status,
+            "last_error": "; ".join(h.errors),
+            "consecutive_failures": failures,
+        }
+        if h.api_root or h.api_note:
+            row.update(api_root=h.api_root, api_note=h.api_note)
+        if h.feeds:
+            row["feeds"] = json.dumps(sorted({(f.url, f.column_id) for f in h.feeds}))
+        if h.full_listing:
+            row["last_full_listing_at"] = iso(h.started)
+        if h.rest_cursor:
+            row["rest_cursor"] = iso(h.rest_cursor)
+        self.db["outlets"].upsert(row, pk="id")
+
+    def _cache_rows(self, h: Harvest) -> None:
+        self.db["http_cache"].upsert_all(
+            (
+                {
+                    "url": url,
+                    "etag": v.get("etag", ""),
+                    "last_modified": v.get("last_modified", ""),
+                    "at": iso(h.started),
+                }
+                for url, v in h.validators.items()
+            ),
+            pk="url",
+        )
+
+    def _term_rows(self, h: Harvest) -> None:
+        if h.rest_terms_complete:
+            self.db.execute(
+                "DELETE FROM terms WHERE outlet_id = ? AND origin = 'rest'", (h.outlet.id,)
+            )
+        rows = {}
+        for t in h.terms:
+            rows[(t.kind, t.name)] = {
+                "outlet_id": h.outlet.id,
+                "kind": t.kind,
+                "name": t.name,
+                "slug": t.slug,
+                "term_id": t.term_id,
+                "link": t.link,
+                "origin": "rest",
+                "seen_at": iso(h.started),
+            }
+        for a, _ in h.articles:
+            for t in a.terms:
+                if t.name and (t.kind, t.name) not in rows and a.source == "rss":
+                    rows[(t.kind, t.name)] = {
+                        "outlet_id": h.outlet.id,
+                        "kind": t.kind,
+                        "name": t.name,
+                        "slug": "",
+                        "term_id": None,
+                        "link": "",
+                        "origin": "rss",
+                        "seen_at": iso(h.started),
+                    }
+        self.db["terms"].upsert_all(rows.values(), pk=("outlet_id", "kind", "name", "origin"))
+
+    def _section_rows(self, h: Harvest) -> None:
+        self.db["sections"].upsert_all(
+            (
+                {
+                    "outlet_id": h.outlet.id,
+                    "column_id": x.column_id,
+                    "url": x.url,
+                    "evidence": x.evidence,
+                    "found_at": iso(h.started),
+                }
+                for x in h.sections
+            ),
+            pk=("outlet_id", "column_id", "url"),
+        )
+
+    def _article_rows(self, h: Harvest) -> tuple[int, int]:
+        new = updated = 0
+        for article, feed in h.articles:
+            existing = self._find_article(h.outlet.id, article)
+            row = _merge(existing, article, feed, h)
+            if existing is None:
+                self.db["articles"].insert(row)
+                new += 1
+            else:
+                changed = any(
+                    row[k] != existing[k]
+                    for k in ("title", "published", "modified", "terms", "text", "removed_at")
+                )
+                self.db["articles"].update(existing["id"], row)
+                updated += changed
+        return new, updated
+
+    def _find_article(self, outlet_id: str, a: Article) -> dict | None:
+        rows = self.q("SELECT * FROM articles WHERE outlet_id = ? AND url = ?", (outlet_id, a.url))
+        if not rows and a.wp_id is not None:
+            rows = self.q(
+                "SELECT * FROM articles WHERE outlet_id = ? AND wp_id = ?", (outlet_id, a.wp_id)
+            )
+        return rows[0] if rows else None
+
+    def _mark_removed(self, h: Harvest) -> None:
+        """A complete REST listing is the truth: posts missing from it were unpublished.
+        Unless it would drop more than a fifth of them at once: a caching plugin or a
+        broken server answering a short listing must not erase an outlet's history."""
+        if h.rest_ids is None:
+            return
+        known = self.q(
+            "SELECT id, wp_id FROM articles WHERE outlet_id = ? AND removed_at IS "
+            "NULL AND wp_id IS NOT NULL AND sources LIKE '%rest%'",
+            (h.outlet.id,),
+        )
+        gone = [r["id"] for r in known if r["wp_id"] not in h.rest_ids]
+        if len(gone) > max(5, len(known) // 5):
+            h.notes.append(
+                f"REST listing lacks {len(gone)} of {len(known)} known posts; "
+                "not marking them removed"
+            )
+            return
+        for article_id in gone:
+            self.db["articles"].update(article_id, {"removed_at": iso(h.started)})
+
+    def _coverage_rows(self, h: Harvest) -> None:
+        end = iso(h.finished or h.started)
+        for source in h.not_modified:
+            self.db.execute(
+                'UPDATE coverage SET "end" = max("end", ?) WHERE outlet_id = ? AND '
+                'source = ? AND "end" = (SELECT max("end") FROM coverage c2 WHERE '
+                "c2.outlet_id = coverage.outlet_id AND c2.column_id = "
+                "coverage.column_id AND c2.source = coverage.source)",
+                (end, h.outlet.id, source),
+            )
+        for c in h.coverage:
+            self._add_coverage(h.outlet.id, c)
+
+    def _add_coverage(self, outlet_id: str, c: Coverage) -> None:
+        start, end = iso(c.start), iso(c.end)
+        rows = self.q(
+            'SELECT id, start, "end" FROM coverage WHERE outlet_id = ? AND '
+            'column_id = ? AND source = ? AND "end" >= ? AND start <= ?',
+            (outlet_id, c.column_id, c.source, start, end),
+        )
+        if not rows:
+            self.db["coverage"].insert(
+                {
+                    "outlet_id": outlet_id,
+                    "column_id": c.column_id,
+                    "start": start,
+                    "end": end,
+                    "source": c.source,
+                }
+            )
+            return
+        keep = rows[0]
+        self.db["coverage"].update(
+            keep["id"],
+            {
+                "start": min([start, *(r["start"] for r in rows)]),
+                "end": max([end, *(r["end"] for r in rows)]),
+            },
+        )
+        for r in rows[1:]:
+            self.db["coverage"].delete(r["id"])
+
+
+def _merge(existing: dict | None, a: Article, feed: str, h: Harvest) -> dict:
+    """One row for the REST and RSS copies of a post: REST wins on dates and title."""
+    old = existing or {}
+    rest = a.source == "rest"
+    sources = sorted(set(json.loads(old.get("sources") or "[]")) | {a.source})
+    feeds = sorted(set(json.loads(old.get("feeds") or "[]")) | ({feed} if feed else set()))
+    keep_old_dates = not rest and "rest" in sources and old.get("published")
+    return {
+        "outlet_id": h.outlet.id,
+        "url": old.get("url") or a.url,
+        "guid": old.get("guid") or a.guid,
+        "wp_id": a.wp_id if a.wp_id is not None else old.get("wp_id"),
+        "title": a.title if (rest or not old.get("title")) else old["title"],
+        "summary": _longer(old.get("summary"), a.summary),
+        "text": _longer(old.get("text"), a.text),
+        "published": old["published"]
+        if keep_old_dates
+        else (iso(a.published) or old.get("published")),
+        "modified": max(filter(None, [old.get("modified"), iso(a.modified)]), default=None),
+        "terms": json.dumps(
+            _merge_terms(json.loads(old.get("terms") or "[]"), a.terms, rest), ensure_ascii=False
+        ),
+        "sources": json.dumps(sources),
+        "feeds": json.dumps(feeds),
+        "first_seen": old.get("first_seen") or iso(h.started),
+        "last_seen": iso(h.started),
+        "removed_at": None,
+    }
+
+
+def _longer(a: str | None, b: str | None) -> str:
+    return max(a or "", b or "", key=len)
+
+
+def _merge_terms(old: list, new: tuple[Term, ...], authoritative: bool) -> list:
+    """REST terms replace what REST said before; feed categories are added by name."""
+    kept = [t for t in old if not (authoritative and t.get("origin") == "rest")]
+    names = {(t["kind"], name_key(t["name"])) for t in kept if t.get("name")}
+    for t in new:
+        if t.name and (t.kind, name_key(t.name)) in names:
+            continue
+        names.add((t.kind, name_key(t.name)))
+        kept.append(
+            {
+                "kind": t.kind,
+                "name": t.name,
+                "slug": t.slug,
+                "term_id": t.term_id,
+                "origin": "rest" if authoritative else "rss",
+            }
+        )
+    return kept

@@ -1,0 +1,262 @@
+"""Store, results side: audit runs and the rows exports read; banner checks and menu
+sections; the crawl locks and the scheduler's plan."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from datetime import date, datetime, timedelta
+
+from auditor.store.rows import from_iso, iso
+from auditor.types import ColumnSummary, WeekResult
+
+
+class ResultRows:
+    # -- audits ---------------------------------------------------------------------------
+
+    def save_audit(
+        self,
+        ran_at: datetime,
+        as_of: datetime,
+        config_hash: str,
+        campaign_id: str,
+        outlet_ids: list[str],
+        weeks: list[WeekResult],
+        summaries: list[ColumnSummary],
+    ) -> int:
+        with self.transaction():
+            run_id = (
+                self.db["audit_runs"]
+                .insert(
+                    {
+                        "ran_at": iso(ran_at),
+                        "as_of": iso(as_of),
+                        "config_hash": config_hash,
+                        "campaign_id": campaign_id,
+                        "outlets": json.dumps(outlet_ids),
+                    }
+                )
+                .last_pk
+            )
+            self.db["week_results"].insert_all(
+                (
+                    {
+                        "run_id": run_id,
+                        "outlet_id": w.outlet_id,
+                        "column_id": w.column_id,
+                        "week": w.week,
+                        "week_start": w.week_start.isoformat(),
+                        "week_end": w.week_end.isoformat(),
+                        "articles": w.articles,
+                        "required": w.required,
+                        "status": w.status,
+                        "on_topic": w.on_topic,
+                        "article_ids": json.dumps(list(w.article_ids)),
+                    }
+                    for w in weeks
+                ),
+                batch_size=500,
+            )
+            self.db["column_results"].insert_all(
+                {
+                    "run_id": run_id,
+                    "outlet_id": s.outlet_id,
+                    "column_id": s.column_id,
+                    "exists_": int(s.exists),
+                    "found_by": s.found_by,
+                    "first_article": s.first_article.isoformat() if s.first_article else None,
+                    "timeliness": s.timeliness,
+                    "weeks_met": s.weeks_met,
+                    "weeks_missed": s.weeks_missed,
+                    "weeks_unknown": s.weeks_unknown,
+                    "weeks_in_progress": s.weeks_in_progress,
+                    "off_topic": s.off_topic,
+                    "on_topic_elsewhere": s.on_topic_elsewhere,
+                    "finding": s.finding,
+                }
+                for s in summaries
+            )
+        return run_id
+
+    def latest_runs(self) -> dict[str, int]:
+        """For each outlet, the newest audit run that judged it."""
+        latest: dict[str, int] = {}
+        for r in self.q("SELECT id, outlets FROM audit_runs ORDER BY id"):
+            for outlet_id in json.loads(r["outlets"]):
+                latest[outlet_id] = r["id"]
+        return latest
+
+    def audit_run(self, run_id: int) -> dict:
+        return self.q("SELECT * FROM audit_runs WHERE id = ?", (run_id,))[0]
+
+    def week_rows(
+        self, latest: dict[str, int], first: date | None = None, last: date | None = None
+    ) -> list[dict]:
+        rows = []
+        for outlet_id, run_id in sorted(latest.items()):
+            rows += self.q(
+                "SELECT * FROM week_results WHERE run_id = ? AND outlet_id = ? AND "
+                "(? IS NULL OR week_end >= ?) AND (? IS NULL OR week_start <= ?) "
+                "ORDER BY column_id, week",
+                (run_id, outlet_id, _d(first), _d(first), _d(last), _d(last)),
+            )
+        return rows
+
+    def column_rows(self, latest: dict[str, int]) -> list[dict]:
+        rows = []
+        for outlet_id, run_id in sorted(latest.items()):
+            rows += self.q(
+                "SELECT * FROM column_results WHERE run_id = ? AND outlet_id = ?",
+                (run_id, outlet_id),
+            )
+        return rows
+
+    def outlet_rows(self) -> list[dict]:
+        return self.q(
+            "SELECT o.*, (SELECT count(*) FROM articles a WHERE a.outlet_id = o.id "
+            "AND a.removed_at IS NULL) AS articles, (SELECT requests FROM crawls c "
+            "WHERE c.outlet_id = o.id ORDER BY c.id DESC LIMIT 1) AS requests "
+            "FROM outlets o ORDER BY o.id"
+        )
+
+    def article_rows(self, first: datetime | None, last: datetime | None) -> list[dict]:
+        return self.q(
+            "SELECT a.*, (SELECT json_group_array(json_object('column_id', ac.column_id, "
+            "'rule', ac.rule, 'evidence', ac.evidence)) FROM article_columns ac "
+            "WHERE ac.article_id = a.id) AS links FROM articles a WHERE "
+            "(? IS NULL OR a.published >= ?) AND (? IS NULL OR a.published < ?) "
+            "ORDER BY a.outlet_id, a.published",
+            (iso(first), iso(first), iso(last), iso(last)),
+        )
+
+    def article_exists(self, outlet_id: str, url: str) -> bool:
+        return bool(
+            self.q("SELECT 1 FROM articles WHERE outlet_id = ? AND url = ?", (outlet_id, url))
+        )
+
+    # -- locks and the schedule -----------------------------------------------------------
+
+    def acquire_lock(self, name: str, owner: str, ttl_s: float, now: datetime) -> dict | None:
+        """Take the lock, or return who holds it. An expired lock, or one whose process
+        on this host is gone, is taken over."""
+        host, pid = socket.gethostname(), os.getpid()
+        with self.transaction():
+            rows = self.q("SELECT * FROM locks WHERE name = ?", (name,))
+            if rows and rows[0]["owner"] != owner and not _stale(rows[0], now):
+                return rows[0]
+            self.db["locks"].upsert(
+                {
+                    "name": name,
+                    "owner": owner,
+                    "host": host,
+                    "pid": pid,
+                    "acquired_at": iso(now),
+                    "expires_at": iso(now + timedelta(seconds=ttl_s)),
+                },
+                pk="name",
+            )
+        return None
+
+    def release_lock(self, name: str, owner: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM locks WHERE name = ? AND owner = ?", (name, owner))
+
+    def schedule_rows(self) -> dict[str, dict]:
+        return {r["job_id"]: r for r in self.q("SELECT * FROM schedule")}
+
+    def set_schedule(
+        self,
+        job_id: str,
+        next_run: datetime | None,
+        last_run: datetime | None = None,
+        status: str | None = None,
+    ) -> None:
+        row = {"job_id": job_id, "next_run": iso(next_run)}
+        if last_run is not None:
+            row["last_run"] = iso(last_run)
+        if status is not None:
+            row["last_status"] = status
+        with self.transaction():
+            self.db["schedule"].upsert(row, pk="job_id")
+
+    def last_crawl(self, outlet_id: str) -> dict | None:
+        rows = self.q(
+            "SELECT * FROM crawls WHERE outlet_id = ? ORDER BY id DESC LIMIT 1", (outlet_id,)
+        )
+        return rows[0] if rows else None
+
+    def last_success(self, outlet_id: str) -> str | None:
+        rows = self.q(
+            "SELECT max(started_at) AS at FROM crawls WHERE outlet_id = ? AND status != 'error'",
+            (outlet_id,),
+        )
+        return rows[0]["at"] if rows else None
+
+    # -- banner ---------------------------------------------------------------------------
+
+    def save_banner_check(
+        self,
+        outlet_id: str,
+        checked_at: datetime,
+        verdict: str,
+        evidence: str = "",
+        location: str = "",
+        image_url: str = "",
+        ocr_text: str = "",
+        error: str = "",
+    ) -> None:
+        with self.transaction():
+            self.db["banner_checks"].insert(
+                {
+                    "outlet_id": outlet_id,
+                    "checked_at": iso(checked_at),
+                    "verdict": verdict,
+                    "evidence": evidence,
+                    "location": location,
+                    "image_url": image_url,
+                    "ocr_text": ocr_text,
+                    "error": error,
+                }
+            )
+
+    def save_sections(self, outlet_id: str, sections: list, at: datetime) -> None:
+        with self.transaction():
+            self.db["sections"].upsert_all(
+                (
+                    {
+                        "outlet_id": outlet_id,
+                        "column_id": x.column_id,
+                        "url": x.url,
+                        "evidence": x.evidence,
+                        "found_at": iso(at),
+                    }
+                    for x in sections
+                ),
+                pk=("outlet_id", "column_id", "url"),
+            )
+
+    def banner_checks(self, outlet_id: str, until: datetime | None = None) -> list[dict]:
+        return self.q(
+            "SELECT * FROM banner_checks WHERE outlet_id = ? AND "
+            "(? IS NULL OR checked_at <= ?) ORDER BY checked_at",
+            (outlet_id, iso(until), iso(until)),
+        )
+
+
+def _stale(lock: dict, now: datetime) -> bool:
+    if from_iso(lock["expires_at"]) <= now:
+        return True
+    if lock["host"] != socket.gethostname():
+        return False
+    try:
+        os.kill(lock["pid"], 0)
+    except ProcessLookupError:
+        return True  # its process is gone (killed, crashed): nobody is crawling
+    except PermissionError:
+        return False
+    return False
+
+
+def _d(day: date | None) -> str | None:
+    return day.isoformat() if day else None
