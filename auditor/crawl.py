@@ -16,34 +16,25 @@ import traceback
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from auditor import columns as columns_mod
-from auditor import listings
+from auditor import feedcrawl, listings, rest
 from auditor import wordpress as wp
-from auditor.errors import FetchError, NotModified, ParseError, WordPressError
-from auditor.feeds import FeedPage, parse_feed
+from auditor.errors import FetchError, NotModified, ParseError
+from auditor.feeds import parse_feed
 from auditor.fetch import Client, Fetcher, utcnow
 from auditor.homepage import Page, decode_html, menu_sections, read_page
 from auditor.store import OutletState, Store
-from auditor.text import slugify
 from auditor.types import (
-    BEGINNING,
-    Article,
     Config,
-    Coverage,
-    FeedSeen,
     Fetched,
     Harvest,
     Outlet,
 )
-from auditor.urls import with_params, wp_post_id
+from auditor.urls import with_params
 
 log = logging.getLogger("auditor.crawl")
-
-# A REST answer that means "no API for you" rather than "something broke": fall back to feeds.
-BLOCKED_STATUSES = frozenset({401, 403, 404, 410, 501, 503})
 
 
 @dataclass(frozen=True)
@@ -231,19 +222,23 @@ def harvest(
     h = Harvest(outlet, started=now())
     homepage = _homepage(h, client) if _homepage_needed(outlet, state, config, h.started) else None
     page = _read_homepage(h, homepage, config)
-    api_root = _api_root(h, client, outlet, homepage, state)
-    rest_ok = bool(api_root) and _rest(h, client, api_root, state, config, now)
+    api_root = rest.api_root(h, client, outlet, homepage, state)
+    rest_ok = bool(api_root) and rest.read_rest(h, client, api_root, state, config, now)
     site_complete = False
     for url in _site_feeds(h, client, page, state, api_root):
-        site_complete |= _feed(h, client, url, "", state, config, now, paging=bool(api_root))
+        site_complete |= feedcrawl.read_feed(
+            h, client, url, "", state, config, now, paging=bool(api_root)
+        )
     for o in outlet.overrides:
         if o.kind == "feed":
-            _feed(h, client, o.value, o.column_id, state, config, now, paging=False)
+            feedcrawl.read_feed(h, client, o.value, o.column_id, state, config, now, paging=False)
     if api_root and not rest_ok and not site_complete:
-        _category_feeds(h, client, outlet, state, config, now)
+        feedcrawl.category_feeds(h, client, outlet, state, config, now)
     for url, column_id in state.column_feeds:
         if url not in {f.url for f in h.feeds} and not rest_ok:
-            _feed(h, client, url, column_id, state, config, now, paging=True, guessed=True)
+            feedcrawl.read_feed(
+                h, client, url, column_id, state, config, now, paging=True, guessed=True
+            )
     if not rest_ok:
         listings.crawl_sections(
             h,
@@ -251,7 +246,7 @@ def harvest(
             state,
             config,
             now,
-            lambda url, column_id: _feed(
+            lambda url, column_id: feedcrawl.read_feed(
                 h, client, url, column_id, state, config, now, paging=True
             ),
         )
@@ -280,108 +275,6 @@ def _homepage(h: Harvest, client: Client) -> Fetched | None:
     except FetchError as e:
         h.errors.append(f"homepage: {e.message}")
         return None
-
-
-def _api_root(
-    h: Harvest, client: Client, outlet: Outlet, homepage: Fetched | None, state: OutletState
-) -> str:
-    if outlet.wordpress is False:
-        return ""
-    if isinstance(outlet.wordpress, str) and outlet.wordpress != "auto":
-        h.api_root, h.api_note = outlet.wordpress, "from config"
-        return outlet.wordpress
-    found = wp.api_from_homepage(homepage) if homepage else None
-    if found:
-        h.api_root, h.api_note = found, "advertised by the homepage"
-        return found
-    if state.api_root:
-        return state.api_root
-    if state.api_note:  # probed before and found nothing: do not knock every time
-        return ""
-    for root in wp.candidate_roots(outlet.url):
-        if wp.probe(client.get, root):
-            h.api_root, h.api_note = root, "found by probing"
-            return root
-    h.api_note = "no WordPress REST API found"
-    return ""
-
-
-def _rest(
-    h: Harvest,
-    client: Client,
-    root: str,
-    state: OutletState,
-    config: Config,
-    now: Callable[[], datetime],
-) -> bool:
-    """List terms and posts through REST; False (with the reason noted) to fall back."""
-    started = now()
-    try:
-        terms = _list_terms(client, root, config)
-        listing, full, cursor = _list_posts(client, root, state, config, started)
-    except (FetchError, WordPressError) as e:
-        _rest_failed(h, e)
-        return False
-    by_id = {(t.kind, t.term_id): t for t in terms}
-    posts = wp.parse_posts(listing.items, by_id, h.outlet.url)
-    h.terms, h.rest_terms_complete = terms, True
-    h.articles += [(p, "") for p in posts]
-    modified = [p.modified for p in posts if p.modified]
-    h.rest_cursor = max([*modified, *([cursor] if cursor else [])], default=None)
-    if not listing.complete:
-        h.errors.append(
-            f"REST listing stopped at page {listing.pages} "
-            f"(max_rest_pages {config.http.max_rest_pages})"
-        )
-        return True
-    ignored = cursor is not None and any(m < cursor for m in modified)
-    full = full or ignored
-    h.full_listing = full
-    if full:
-        h.rest_ids = frozenset(p.wp_id for p in posts if p.wp_id is not None)
-    start = BEGINNING if full else cursor
-    h.coverage += [Coverage(c.id, start, started, "rest") for c in config.campaign.columns]
-    return True
-
-
-def _list_terms(client: Client, root: str, config: Config) -> list:
-    terms = []
-    for kind, route in (("category", "wp/v2/categories"), ("tag", "wp/v2/tags")):
-        listing = wp.list_collection(
-            client.get, wp.page_url(root, route, wp.TERM_FIELDS), config.http.max_rest_pages
-        )
-        terms += wp.parse_terms(listing.items, kind)
-    return terms
-
-
-def _list_posts(client: Client, root: str, state: OutletState, config: Config, started: datetime):
-    due = (
-        state.last_full_listing is None
-        or state.rest_cursor is None
-        or started - state.last_full_listing >= timedelta(days=config.crawl.full_listing_every_days)
-    )
-    # a minute of overlap: modified_after is exclusive and clocks round to the second
-    since = None if due else state.rest_cursor - timedelta(minutes=1)
-    params = {} if due else {"modified_after": wp.gmt_param(since), "orderby": "modified"}
-    listing = wp.list_collection(
-        client.get,
-        wp.page_url(root, "wp/v2/posts", wp.POST_FIELDS, **params),
-        config.http.max_rest_pages,
-    )
-    return listing, due, since
-
-
-def _rest_failed(h: Harvest, e: Exception) -> None:
-    blocked = isinstance(e, WordPressError) or (
-        isinstance(e, FetchError) and e.status in BLOCKED_STATUSES
-    )
-    reason = getattr(e, "reason", None) or getattr(e, "message", str(e))
-    code = wp.error_code(e) if isinstance(e, FetchError) else ""
-    reason = f"{reason} {code}".strip()
-    if blocked:
-        h.notes.append(f"REST API unusable ({reason}); audited from feeds")
-    else:
-        h.errors.append(f"REST listing failed: {reason}")
 
 
 def _read_homepage(h: Harvest, homepage: Fetched | None, config: Config) -> Page | None:
@@ -429,120 +322,3 @@ def common_feed_path(client: Client, base: str) -> str | None:
             continue
         return path
     return None
-
-
-def _feed(
-    h: Harvest,
-    client: Client,
-    url: str,
-    column_id: str,
-    state: OutletState,
-    config: Config,
-    now: Callable[[], datetime],
-    paging: bool,
-    guessed: bool = False,
-) -> bool:
-    """Read one feed (and its ?paged=N pages); True when its whole history was seen."""
-    source, started = f"feed:{url}", now()
-    try:
-        first = _feed_page(client, url, conditional=True)
-    except NotModified:
-        h.not_modified.append(source)
-        h.feeds.append(FeedSeen(url, column_id))
-        return False
-    except (FetchError, ParseError) as e:
-        if guessed and isinstance(e, FetchError) and e.status == 404:
-            h.notes.append(f"no category feed at {url}")
-        else:
-            h.errors.append(f"feed {url}: {getattr(e, 'message', None) or e}")
-        return False
-    pages, complete = [first], False
-    if paging or first.is_wordpress:
-        complete = _more_pages(h, client, url, pages, state.coverage_end.get(source), config)
-    _take_feed(h, url, column_id, pages, complete, started, config)
-    return complete
-
-
-def _feed_page(client: Client, url: str, conditional: bool = False) -> FeedPage:
-    fetched = client.get(url, conditional=conditional)
-    return parse_feed(fetched.body, url, fetched.content_type)
-
-
-def _more_pages(
-    h: Harvest,
-    client: Client,
-    url: str,
-    pages: list[FeedPage],
-    seen_until: datetime | None,
-    config: Config,
-) -> bool:
-    """Follow WordPress's ?paged=N until the end, or until it meets what was seen before."""
-    seen = {a.url for a in pages[0].articles}
-    for n in range(2, config.http.max_feed_pages + 1):
-        oldest = min((p.oldest for p in pages if p.oldest), default=None)
-        if not pages[-1].articles or (seen_until and oldest and oldest <= seen_until):
-            return not pages[-1].articles
-        try:
-            page = _feed_page(client, with_params(url, paged=n))
-        except FetchError as e:
-            if e.status == 404:
-                return True
-            h.errors.append(f"feed {url} page {n}: {e.message}")
-            return False
-        except ParseError as e:
-            h.errors.append(f"feed {url} page {n}: {e}")
-            return False
-        fresh = [a for a in page.articles if a.url not in seen]
-        if not fresh:
-            return not page.articles  # an empty page is the end; a repeated one is ignored paging
-        seen.update(a.url for a in fresh)
-        pages.append(page)
-    return False
-
-
-def _take_feed(
-    h: Harvest,
-    url: str,
-    column_id: str,
-    pages: list[FeedPage],
-    complete: bool,
-    started: datetime,
-    config: Config,
-) -> None:
-    wordpress = any(p.is_wordpress for p in pages) or bool(h.api_root)
-    for page in pages:
-        for a in page.articles:
-            if wordpress and a.wp_id is None and wp_post_id(a.guid) is not None:
-                a = _with_wp_id(a, wp_post_id(a.guid))
-            h.articles.append((a, url))
-    h.feeds.append(FeedSeen(url, column_id, pages[0].title))
-    oldest = min((p.oldest for p in pages if p.oldest), default=None)
-    if oldest is None and not complete:
-        return
-    start = BEGINNING if complete else oldest
-    ids = [column_id] if column_id else [c.id for c in config.campaign.columns]
-    h.coverage += [Coverage(i, start, started, f"feed:{url}") for i in ids]
-
-
-def _with_wp_id(article: Article, post_id: int) -> Article:
-    return replace(article, wp_id=post_id)
-
-
-def _category_feeds(
-    h: Harvest,
-    client: Client,
-    outlet: Outlet,
-    state: OutletState,
-    config: Config,
-    now: Callable[[], datetime],
-) -> None:
-    """REST closed and the site feed too short: read each column's WordPress category feed."""
-    terms = [t for a, _ in h.articles for t in a.terms]
-    sources = columns_mod.resolve(config.campaign, outlet.overrides, terms)
-    base = wp.site_base(outlet.url)
-    for column_id, found in sources.items():
-        for s in found:
-            if s.kind != "category":
-                continue
-            url = with_params(base, feed="rss2", category_name=slugify(s.value))
-            _feed(h, client, url, column_id, state, config, now, paging=True, guessed=True)

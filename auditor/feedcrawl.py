@@ -1,0 +1,135 @@
+"""The feed side of one outlet's crawl: read a feed and its ?paged=N pages, record the
+articles and what they cover, and WordPress category feeds when REST is closed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from auditor import columns as columns_mod
+from auditor import wordpress as wp
+from auditor.errors import FetchError, NotModified, ParseError
+from auditor.feeds import FeedPage, parse_feed
+from auditor.fetch import Client
+from auditor.store import OutletState
+from auditor.text import slugify
+from auditor.types import BEGINNING, Article, Config, Coverage, FeedSeen, Harvest, Outlet
+from auditor.urls import with_params, wp_post_id
+
+
+def read_feed(
+    h: Harvest,
+    client: Client,
+    url: str,
+    column_id: str,
+    state: OutletState,
+    config: Config,
+    now: Callable[[], datetime],
+    paging: bool,
+    guessed: bool = False,
+) -> bool:
+    """Read one feed (and its ?paged=N pages); True when its whole history was seen."""
+    source, started = f"feed:{url}", now()
+    try:
+        first = _feed_page(client, url, conditional=True)
+    except NotModified:
+        h.not_modified.append(source)
+        h.feeds.append(FeedSeen(url, column_id))
+        return False
+    except (FetchError, ParseError) as e:
+        if guessed and isinstance(e, FetchError) and e.status == 404:
+            h.notes.append(f"no category feed at {url}")
+        else:
+            h.errors.append(f"feed {url}: {getattr(e, 'message', None) or e}")
+        return False
+    pages, complete = [first], False
+    if paging or first.is_wordpress:
+        complete = _more_pages(h, client, url, pages, state.coverage_end.get(source), config)
+    _take_feed(h, url, column_id, pages, complete, started, config)
+    return complete
+
+
+def _feed_page(client: Client, url: str, conditional: bool = False) -> FeedPage:
+    fetched = client.get(url, conditional=conditional)
+    return parse_feed(fetched.body, url, fetched.content_type)
+
+
+def _more_pages(
+    h: Harvest,
+    client: Client,
+    url: str,
+    pages: list[FeedPage],
+    seen_until: datetime | None,
+    config: Config,
+) -> bool:
+    """Follow WordPress's ?paged=N until the end, or until it meets what was seen before."""
+    seen = {a.url for a in pages[0].articles}
+    for n in range(2, config.http.max_feed_pages + 1):
+        oldest = min((p.oldest for p in pages if p.oldest), default=None)
+        if not pages[-1].articles or (seen_until and oldest and oldest <= seen_until):
+            return not pages[-1].articles
+        try:
+            page = _feed_page(client, with_params(url, paged=n))
+        except FetchError as e:
+            if e.status == 404:
+                return True
+            h.errors.append(f"feed {url} page {n}: {e.message}")
+            return False
+        except ParseError as e:
+            h.errors.append(f"feed {url} page {n}: {e}")
+            return False
+        fresh = [a for a in page.articles if a.url not in seen]
+        if not fresh:
+            return not page.articles  # an empty page is the end; a repeated one is ignored paging
+        seen.update(a.url for a in fresh)
+        pages.append(page)
+    return False
+
+
+def _take_feed(
+    h: Harvest,
+    url: str,
+    column_id: str,
+    pages: list[FeedPage],
+    complete: bool,
+    started: datetime,
+    config: Config,
+) -> None:
+    wordpress = any(p.is_wordpress for p in pages) or bool(h.api_root)
+    for page in pages:
+        for a in page.articles:
+            if wordpress and a.wp_id is None and wp_post_id(a.guid) is not None:
+                a = _with_wp_id(a, wp_post_id(a.guid))
+            h.articles.append((a, url))
+    h.feeds.append(FeedSeen(url, column_id, pages[0].title))
+    oldest = min((p.oldest for p in pages if p.oldest), default=None)
+    if oldest is None and not complete:
+        return
+    start = BEGINNING if complete else oldest
+    ids = [column_id] if column_id else [c.id for c in config.campaign.columns]
+    h.coverage += [Coverage(i, start, started, f"feed:{url}") for i in ids]
+
+
+def _with_wp_id(article: Article, post_id: int) -> Article:
+    return replace(article, wp_id=post_id)
+
+
+def category_feeds(
+    h: Harvest,
+    client: Client,
+    outlet: Outlet,
+    state: OutletState,
+    config: Config,
+    now: Callable[[], datetime],
+) -> None:
+    """REST closed and the site feed too short: read each column's WordPress category feed."""
+    terms = [t for a, _ in h.articles for t in a.terms]
+    sources = columns_mod.resolve(config.campaign, outlet.overrides, terms)
+    base = wp.site_base(outlet.url)
+    for column_id, found in sources.items():
+        for s in found:
+            if s.kind != "category":
+                continue
+            url = with_params(base, feed="rss2", category_name=slugify(s.value))
+            read_feed(h, client, url, column_id, state, config, now, paging=True, guessed=True)
