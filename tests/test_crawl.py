@@ -100,6 +100,13 @@ def write_config(tmp_path, outlets: str, extra: str = "", http: str = FAST_HTTP)
     return str(path)
 
 
+def one_outlet(tmp_path, url: str, outlet_id: str = "good", **kw) -> str:
+    """A config with one website outlet at url."""
+    return write_config(
+        tmp_path, f'- {{id: {outlet_id}, name: G, kind: website, url: "{url}/"}}\n', **kw
+    )
+
+
 def run(config: str, db, *args) -> int:
     return main(["-q", "--config", config, "--db", str(db), *args])
 
@@ -167,12 +174,7 @@ def test_weekly_csv_equals_what_the_data_implies(tmp_path, outlets):
 
 def test_rest_and_rss_copies_are_one_article(tmp_path, outlets):
     good, _, _ = outlets
-    config = write_config(
-        tmp_path,
-        f"""
-        - {{id: good, name: G, kind: website, url: "{good.url}/"}}
-        """,
-    )
+    config = one_outlet(tmp_path, good.url)
     db = tmp_path / "audit.db"
     assert run(config, db, "crawl") == 0
     store = Store(db)
@@ -193,12 +195,7 @@ def test_rest_and_rss_copies_are_one_article(tmp_path, outlets):
 
 def test_second_crawl_adds_nothing_and_asks_incrementally(tmp_path, outlets):
     good, _, _ = outlets
-    config = write_config(
-        tmp_path,
-        f"""
-        - {{id: good, name: G, kind: website, url: "{good.url}/"}}
-        """,
-    )
+    config = one_outlet(tmp_path, good.url)
     db = tmp_path / "audit.db"
     assert run(config, db, "crawl") == 0
     good.site.log.clear()
@@ -246,12 +243,7 @@ def test_broken_outlet_shows_in_status(tmp_path, outlets, capsys):
 
 def test_interrupted_crawl_leaves_store_as_it_was(tmp_path, outlets, monkeypatch):
     good, _, _ = outlets
-    config = write_config(
-        tmp_path,
-        f"""
-        - {{id: good, name: G, kind: website, url: "{good.url}/"}}
-        """,
-    )
+    config = one_outlet(tmp_path, good.url)
     db = tmp_path / "audit.db"
     assert run(config, db, "crawl") == 0
     before = Store(db).q("SELECT count(*) AS n FROM articles")[0]["n"]
