@@ -165,8 +165,14 @@ def test_kill_9_during_a_crawl_leaves_a_usable_store(tmp_path, serve):
     assert rows(db, "SELECT count(*) FROM crawls") == [(0,)]  # nothing half-written
     assert rows(db, "SELECT count(*) FROM locks") == [(1,)]  # its lock is left behind
 
-    done = auditor("--config", config, "--db", str(db), "crawl")  # takes the dead lock over
-    assert done.returncode == 0, done.stderr
+    restarted = start(config, db, tmp_path / "restarted.log")  # takes the dead lock over
+    try:
+        wait_until(lambda: rows(db, "SELECT 1 FROM crawls WHERE status = 'ok'"),
+                   what="the crawl after the restart")
+    finally:
+        restarted.send_signal(signal.SIGTERM)
+        assert restarted.wait(30) == 0
+        restarted.log.close()
     assert rows(db, "PRAGMA integrity_check") == [("ok",)]
     after_kill = weekly_of(config, db, tmp_path, "after-kill.csv")
 
