@@ -167,8 +167,10 @@ def test_kill_9_during_a_crawl_leaves_a_usable_store(tmp_path, serve):
 
     restarted = start(config, db, tmp_path / "restarted.log")  # takes the dead lock over
     try:
-        wait_until(lambda: rows(db, "SELECT 1 FROM crawls WHERE status = 'ok'"),
-                   what="the crawl after the restart")
+        wait_until(
+            lambda: rows(db, "SELECT 1 FROM crawls WHERE status = 'ok'"),
+            what="the crawl after the restart",
+        )
     finally:
         restarted.send_signal(signal.SIGTERM)
         assert restarted.wait(30) == 0
