@@ -225,13 +225,14 @@ def harvest(
     api_root = rest.api_root(h, client, outlet, homepage, state)
     rest_ok = bool(api_root) and rest.read_rest(h, client, api_root, state, config, now)
     site_complete = False
+    # With a working REST listing the feed only adds its copies of recent posts: one page.
+    # Without it, WordPress feeds are paged (None: if the feed says it is WordPress).
+    paging = False if rest_ok else (True if api_root else None)
     for url in _site_feeds(h, client, page, state, api_root):
-        site_complete |= feedcrawl.read_feed(
-            h, client, url, "", state, config, now, paging=bool(api_root)
-        )
+        site_complete |= feedcrawl.read_feed(h, client, url, "", state, config, now, paging)
     for o in outlet.overrides:
         if o.kind == "feed":
-            feedcrawl.read_feed(h, client, o.value, o.column_id, state, config, now, paging=False)
+            feedcrawl.read_feed(h, client, o.value, o.column_id, state, config, now, paging=None)
     if api_root and not rest_ok and not site_complete:
         feedcrawl.category_feeds(h, client, outlet, state, config, now)
     for url, column_id in state.column_feeds:

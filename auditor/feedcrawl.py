@@ -26,10 +26,11 @@ def read_feed(
     state: OutletState,
     config: Config,
     now: Callable[[], datetime],
-    paging: bool,
+    paging: bool | None,
     guessed: bool = False,
 ) -> bool:
-    """Read one feed (and its ?paged=N pages); True when its whole history was seen."""
+    """Read one feed, and its ?paged=N pages if paging (None: if the feed says it is
+    WordPress); True when its whole history was seen."""
     source, started = f"feed:{url}", now()
     try:
         first = _feed_page(client, url, conditional=True)
@@ -44,7 +45,7 @@ def read_feed(
             h.errors.append(f"feed {url}: {getattr(e, 'message', None) or e}")
         return False
     pages, complete = [first], False
-    if paging or first.is_wordpress:
+    if paging or (paging is None and first.is_wordpress):
         complete = _more_pages(h, client, url, pages, state.coverage_end.get(source), config)
     _take_feed(h, url, column_id, pages, complete, started, config)
     return complete
