@@ -258,17 +258,17 @@ def harvest(
 
 
 def _homepage_needed(outlet: Outlet, state: OutletState, config: Config, now: datetime) -> bool:
-    """The homepage tells where the feeds and the API are; once known, it is re-read only
-    when the full listing is due (WordPress homepages are large and never say 304)."""
+    """The homepage tells where the feeds, the API and the menus are; once known, it is
+    re-read only as often as the full listing (large pages, and WordPress never says 304)."""
     knows_feeds = outlet.feeds is not None or bool(state.feeds)
     knows_api = outlet.wordpress is False or bool(state.api_root) or bool(state.api_note)
-    refresh = state.last_full_listing is None or now - state.last_full_listing >= timedelta(
-        days=config.crawl.full_listing_every_days
-    )
-    return not (knows_feeds and knows_api) or (refresh and not state.api_note.startswith("no "))
+    every = timedelta(days=config.crawl.full_listing_every_days)
+    stale = state.homepage_at is None or now - state.homepage_at >= every
+    return not (knows_feeds and knows_api) or stale
 
 
 def _homepage(h: Harvest, client: Client) -> Fetched | None:
+    h.homepage_read = True
     try:
         return client.get(h.outlet.url, conditional=True)
     except NotModified:

@@ -296,6 +296,7 @@ class Harvest:
     notes: list[str] = field(default_factory=list)
     retry_after: float | None = None  # the longest Retry-After a server asked for
     stopped: bool = False  # cut short by a stop request: not written at all
+    homepage_read: bool = False
 
     @property
     def status(self) -> str:

@@ -61,6 +61,7 @@ class CrawlRows:
             rest_cursor=from_iso(r["rest_cursor"]),
             coverage_end=ends,
             consecutive_failures=r["consecutive_failures"] or 0,
+            homepage_at=from_iso(r["homepage_at"]),
             sections=tuple(
                 (x["column_id"], x["url"])
                 for x in self.q(
@@ -160,6 +161,8 @@ class CrawlRows:
             row["feeds"] = json.dumps(sorted({(f.url, f.column_id) for f in h.feeds}))
         if h.full_listing:
             row["last_full_listing_at"] = iso(h.started)
+        if h.homepage_read:
+            row["homepage_at"] = iso(h.started)
         if h.rest_cursor:
             row["rest_cursor"] = iso(h.rest_cursor)
         self.db["outlets"].upsert(row, pk="id")

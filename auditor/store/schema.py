@@ -113,3 +113,9 @@ def m005_operations(db: Database) -> None:
     db.execute("""CREATE TABLE schedule (
         job_id TEXT PRIMARY KEY, next_run TEXT, last_run TEXT, last_status TEXT)""")
     db.execute("ALTER TABLE crawls ADD COLUMN retry_after REAL")
+
+
+@migrations()
+def m006_homepage_read(db: Database) -> None:
+    """When each outlet's homepage was last read by a crawl (feeds, API link, menus)."""
+    db.execute("ALTER TABLE outlets ADD COLUMN homepage_at TEXT")
