@@ -100,10 +100,10 @@ def write_config(tmp_path, outlets: str, extra: str = "", http: str = FAST_HTTP)
     return str(path)
 
 
-def one_outlet(tmp_path, url: str, outlet_id: str = "good", **kw) -> str:
+def one_outlet(tmp_path, url: str, outlet_id: str = "good", name: str = "G", **kw) -> str:
     """A config with one website outlet at url."""
     return write_config(
-        tmp_path, f'- {{id: {outlet_id}, name: G, kind: website, url: "{url}/"}}\n', **kw
+        tmp_path, f'- {{id: {outlet_id}, name: {name}, kind: website, url: "{url}/"}}\n', **kw
     )
 
 

@@ -6,7 +6,7 @@ import json
 import time
 
 from expect import expected_weekly
-from test_crawl import AS_OF, big_site, run, weekly, write_config
+from test_crawl import AS_OF, big_site, one_outlet, run, weekly, write_config
 
 from auditor.fakesite import FakeSite
 from auditor.store import Store
@@ -25,11 +25,11 @@ def test_closed_rest_api_is_audited_from_feeds(tmp_path, serve):
     site = big_site()
     site.rest = "blocked"
     server = serve(site)
-    config = write_config(
+    config = one_outlet(
         tmp_path,
-        f"""
-        - {{id: closed, name: Kín, kind: website, url: "{server.url}/"}}
-        """,
+        server.url,
+        "closed",
+        name="Kín",
     )
     db = tmp_path / "a.db"
     assert run(config, db, "crawl") == 0  # a closed API is not a failure of the outlet
@@ -44,11 +44,11 @@ def test_short_feed_leaves_older_weeks_unknown(tmp_path, serve):
     site = big_site()
     site.rest = "blocked"
     server = serve(site)
-    config = write_config(
+    config = one_outlet(
         tmp_path,
-        f"""
-        - {{id: closed, name: Kín, kind: website, url: "{server.url}/"}}
-        """,
+        server.url,
+        "closed",
+        name="Kín",
         http="{timeout_s: 3, per_host_delay_s: 0, retries: 0, max_feed_pages: 2}",
     )
     # max_feed_pages: 2 → the site feed shows the newest 20 posts only

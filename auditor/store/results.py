@@ -130,11 +130,6 @@ class ResultRows:
             (iso(first), iso(first), iso(last), iso(last)),
         )
 
-    def article_exists(self, outlet_id: str, url: str) -> bool:
-        return bool(
-            self.q("SELECT 1 FROM articles WHERE outlet_id = ? AND url = ?", (outlet_id, url))
-        )
-
     # -- locks and the schedule -----------------------------------------------------------
 
     def acquire_lock(self, name: str, owner: str, ttl_s: float, now: datetime) -> dict | None:
