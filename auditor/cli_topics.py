@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -173,3 +174,53 @@ def label_cmd(state: State, article_id: int, labels: tuple[str, ...], by: str) -
     chosen = topics.check_labels(labels)
     state.store().correct(article_id, chosen, by, datetime.now().astimezone())
     click.echo(f"article {article_id}: {', '.join(chosen)}")
+
+
+@cli.command("review", context_settings=CONTEXT)
+@click.option("--outlet", metavar="ID", help="Only this outlet's articles.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many rows."
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON lines, one article each.")
+@pass_state
+def review_cmd(state: State, outlet: str | None, limit: int, as_json: bool) -> None:
+    """Articles where the model and the column disagree most, for a person to confirm.
+
+    Filed in a column but predicted off-topic, or on a column's topic but filed in no
+    column; the strongest disagreement first. Confirm each with `auditor label ID TOPIC...`.
+
+    Example: auditor review --outlet laodong --limit 10
+    """
+    if outlet:
+        _outlet_ids(state, (outlet,))
+    found = topics.disagreements(state.store().review_candidates(outlet), limit)
+    if as_json:
+        for d in found:
+            click.echo(json.dumps(dataclasses.asdict(d), ensure_ascii=False))
+        return
+    if not found:
+        click.echo("No disagreement between the model and the columns.")
+        return
+    click.echo(
+        render(
+            ("id", "outlet", "published", "column", "predicted", "certainty", "title", "url"),
+            [
+                (
+                    d.article_id,
+                    d.outlet_id,
+                    d.published[:10],
+                    ",".join(d.columns) or "-",
+                    ",".join(d.predicted),
+                    f"{d.strength:.2f}",
+                    _short(d.title, 60),
+                    d.url,
+                )
+                for d in found
+            ],
+        )
+    )
+    click.echo(f"Confirm or correct: auditor label ID TOPIC... ({', '.join(classify.LABELS)})")
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -45,21 +45,26 @@ def classify_stored(
     return len(rows)
 
 
+# A person's correction outweighs the crawl's weak label: it is repeated this many times
+# in the training set, so the fit learns from the corrections first.
+CORRECTION_WEIGHT = 3
+
+
 def store_examples(store: Store) -> list[Example]:
-    """Weak labels from the crawl (the column an article was filed in), overridden by a
-    person's correction. Articles in no column and never corrected say nothing."""
-    examples = []
+    """People's corrections (each CORRECTION_WEIGHT times), then weak labels from the crawl
+    (the column an article was filed in). Articles in no column and never corrected say
+    nothing."""
+    corrected, weak = [], []
     for r in store.weak_labels():
-        if r["corrected"]:
-            labels = frozenset(json.loads(r["corrected"]))
-        else:
-            columns = {c for c in json.loads(r["columns"] or "[]") if c in TOPICS}
-            if not columns:
-                continue
-            labels = frozenset(columns)
         text = classify.article_text(r["title"], r["summary"] or (r["text"] or "")[:600])
-        examples.append(Example(text, labels, f"store:{r['id']}"))
-    return examples
+        if r["corrected"]:
+            example = Example(text, frozenset(json.loads(r["corrected"])), f"store:{r['id']}")
+            corrected += [example] * CORRECTION_WEIGHT
+            continue
+        columns = {c for c in json.loads(r["columns"] or "[]") if c in TOPICS}
+        if columns:
+            weak.append(Example(text, frozenset(columns), f"store:{r['id']}"))
+    return corrected + weak
 
 
 @dataclass
@@ -80,7 +85,7 @@ def train_and_compare(
 ) -> TrainOutcome:
     """Train on the shipped data (plus files, plus the store's labels); keep the new model
     only if its in-house held-out macro-F1 is not worse than the old one's, unless forced."""
-    train_file, heldout_file = classify.shipped_data(folder)
+    train_file, dev_file, heldout_file = classify.shipped_data(folder)
     heldout = classify.read_jsonl(heldout_file)
     examples = classify.read_jsonl(train_file)
     for path in extra_files:
@@ -95,6 +100,7 @@ def train_and_compare(
         log.info("no usable current model to compare with: %s", e)
     model = classify.train(
         examples,
+        dev=classify.read_optional(dev_file),
         data_files=[train_file, *extra_files],
         heldout=heldout,
         extra={"store_items": len(from_store)},
@@ -113,6 +119,57 @@ def train_and_compare(
         )
     classify.save(model, folder)
     return TrainOutcome(model, before, after, True)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    article_id: int
+    outlet_id: str
+    title: str
+    url: str
+    published: str
+    columns: tuple[str, ...]
+    predicted: tuple[str, ...]
+    probabilities: dict[str, float]
+    kind: str  # "off_topic_in_column" or "on_topic_outside"
+    strength: float  # how sure the model is that the filing is wrong, 0..1
+
+
+def disagreements(rows: Sequence[dict], limit: int | None = None) -> list[Disagreement]:
+    """The articles where the model and the column disagree, the strongest first: filed in
+    a column whose topic the model doubts (strength 1 - P(topic)), or in no column while
+    the model sees a column topic (strength P(topic)). Agreements are left out."""
+    found = []
+    for r in rows:
+        probs = json.loads(r["probabilities"] or "{}")
+        predicted = tuple(json.loads(r["labels"] or "[]"))
+        columns = tuple(c for c in json.loads(r["columns"] or "[]") if c in TOPICS)
+        if columns:
+            doubted = [c for c in columns if c not in predicted]
+            if not doubted:
+                continue
+            kind, strength = "off_topic_in_column", max(1 - probs.get(c, 0.0) for c in doubted)
+        else:
+            seen = [t for t in predicted if t in TOPICS]
+            if not seen:
+                continue
+            kind, strength = "on_topic_outside", max(probs.get(t, 0.0) for t in seen)
+        found.append(
+            Disagreement(
+                r["id"],
+                r["outlet_id"],
+                r["title"] or "",
+                r["url"],
+                r["published"] or "",
+                columns,
+                predicted,
+                probs,
+                kind,
+                round(strength, 4),
+            )
+        )
+    found.sort(key=lambda d: (-d.strength, d.outlet_id, d.article_id))
+    return found[:limit] if limit else found
 
 
 def check_labels(labels: Sequence[str]) -> list[str]:

@@ -189,6 +189,19 @@ class ColumnRows:
             "LEFT JOIN corrections c ON c.article_id = a.id WHERE a.removed_at IS NULL"
         )
 
+    def review_candidates(self, outlet_id: str | None = None) -> list[dict]:
+        """Live, classified, uncorrected articles with the columns they were filed in: what
+        `auditor review` ranks."""
+        where = "AND a.outlet_id = ?" if outlet_id else ""
+        return self.q(
+            "SELECT a.id, a.outlet_id, a.title, a.url, a.published, p.probabilities, "
+            "p.labels, p.model_version, (SELECT json_group_array(ac.column_id) FROM "
+            "article_columns ac WHERE ac.article_id = a.id) AS columns FROM articles a "
+            "JOIN predictions p ON p.article_id = a.id LEFT JOIN corrections c ON "
+            f"c.article_id = a.id WHERE a.removed_at IS NULL AND c.article_id IS NULL {where}",
+            (outlet_id,) if outlet_id else (),
+        )
+
     def topics_of(self, outlet_id: str) -> dict[int, set[str]]:
         """Each article's topics: a person's correction wins over the model."""
         topics = {
