@@ -79,9 +79,24 @@ _ABBR = re.compile(r"\b(" + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=Tru
 
 def normalize(text: str) -> str:
     """The text the features see: NFC, one tone convention, lower case, abbreviations
-    written out (the abbreviation is kept too)."""
-    text = clean(text).casefold()
-    return _ABBR.sub(lambda m: f"{m.group(1)} {_ABBREVIATIONS[m.group(1)]}", text)
+    written out (the abbreviation is kept too). Word by word, each word remembered: a few
+    thousand syllables make up nearly all text, and normalising one is costly."""
+    return " ".join(_normal_word(w) for w in text.split())
+
+
+_WORDS: dict[str, str] = {}
+
+
+def _normal_word(word: str) -> str:
+    known = _WORDS.get(word)
+    if known is None:
+        if len(_WORDS) > 500_000:  # a bound for long-running processes
+            _WORDS.clear()
+        lowered = clean(word).casefold()
+        known = _WORDS[word] = _ABBR.sub(
+            lambda m: f"{m.group(1)} {_ABBREVIATIONS[m.group(1)]}", lowered
+        )
+    return known
 
 
 def article_text(title: str, summary: str = "") -> str:
@@ -162,19 +177,62 @@ LEXICON = {
 }
 
 
-class LexiconCounts(BaseEstimator, TransformerMixin):
-    """Per topic, how many of its directive terms the (normalised) text contains, scaled
-    as log1p so one long lead does not outweigh a title."""
+class Normalized(BaseEstimator, TransformerMixin):
+    """The texts as the features see them (normalize), computed once for all of them."""
 
     def fit(self, texts, y=None):
         return self
 
     def transform(self, texts):
-        rows = []
-        for text in texts:
-            t = normalize(text)
-            rows.append([np.log1p(sum(t.count(w) for w in words)) for words in LEXICON.values()])
-        return csr_matrix(np.array(rows, dtype=float))
+        return [normalize(t) for t in texts]
+
+
+class WordGrams:
+    """Character n-grams inside each word, padded with spaces as scikit-learn's char_wb
+    does, remembered per word: Vietnamese is written in a few thousand syllables, so after
+    the first texts nearly every word's n-grams are a dictionary look-up."""
+
+    def __init__(self, low: int = 2, high: int = 5):
+        self.low, self.high = low, high
+        self._seen: dict[str, list[str]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        grams: list[str] = []
+        for word in text.split():
+            known = self._seen.get(word)
+            if known is None:
+                known = self._seen[word] = self._grams(word)
+            grams += known
+        return grams
+
+    def _grams(self, word: str) -> list[str]:
+        padded = f" {word} "
+        out = []
+        for n in range(self.low, self.high + 1):
+            out += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+            if n >= len(padded):
+                break
+        return out
+
+    def __getstate__(self):  # the memo is rebuilt, never saved
+        return {"low": self.low, "high": self.high}
+
+    def __setstate__(self, state):
+        self.__init__(state["low"], state["high"])
+
+
+class LexiconCounts(BaseEstimator, TransformerMixin):
+    """Per topic, how many of its directive terms the normalised text contains, scaled as
+    log1p so one long lead does not outweigh a title."""
+
+    def fit(self, texts, y=None):
+        return self
+
+    def transform(self, texts):
+        rows = [
+            [np.log1p(sum(t.count(w) for w in words)) for words in LEXICON.values()] for t in texts
+        ]
+        return csr_matrix(np.array(rows, dtype=float).reshape(len(rows), len(LEXICON)))
 
 
 KINDS = ("svm", "logreg", "cnb", "svm+lexicon", "logreg+lexicon")
@@ -182,23 +240,28 @@ DEFAULT_KIND = "svm"
 
 
 def build_pipeline(kind: str = DEFAULT_KIND, c: float = 0.5) -> Pipeline:
-    """The features (syllable n-grams, character n-grams inside words, and optionally the
-    directive lexicon), then one binary model per label."""
+    """The text normalised once; its features (syllable uni- and bigrams, character
+    n-grams inside words, and optionally the directive lexicon); one binary model per
+    label."""
     base, _, extra = kind.partition("+")
     words = TfidfVectorizer(
-        preprocessor=normalize,
+        lowercase=False,
         token_pattern=r"(?u)[^\W\d_]+|\d+",
         ngram_range=(1, 2),
         sublinear_tf=True,
         min_df=1,
     )
-    chars = TfidfVectorizer(
-        preprocessor=normalize, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
-    )
+    chars = TfidfVectorizer(analyzer=WordGrams(2, 5), sublinear_tf=True, min_df=2)
     parts = [("words", words), ("chars", chars)]
     if extra == "lexicon":
         parts.append(("lexicon", LexiconCounts()))
-    return Pipeline([("features", FeatureUnion(parts)), ("model", _estimator(base, c))])
+    return Pipeline(
+        [
+            ("normalize", Normalized()),
+            ("features", FeatureUnion(parts)),
+            ("model", _estimator(base, c)),
+        ]
+    )
 
 
 def _estimator(base: str, c: float) -> OneVsRestClassifier:
@@ -222,6 +285,7 @@ class Example:
     text: str
     labels: frozenset[str]
     source: str = ""
+    title: str = ""
 
 
 def read_jsonl(path: str | Path) -> list[Example]:
@@ -247,7 +311,19 @@ def example_from(item: dict, where: str) -> Example:
         raise ModelError(f"{where}: labels must be some of {', '.join(LABELS)}, got {labels}")
     text = article_text(item.get("title", ""), item.get("summary") or item.get("text") or "")
     topics = frozenset(lb for lb in labels if lb != "khac")
-    return Example(text, topics or frozenset({"khac"}), str(item.get("source", where)))
+    title = str(item.get("title") or "")
+    return Example(text, topics or frozenset({"khac"}), str(item.get("source", where)), title)
+
+
+def with_title_copies(examples: Sequence[Example]) -> list[Example]:
+    """Each example, plus its title alone where it has a lead: feeds often carry a title
+    and nothing else, and the fit should learn what a title says by itself."""
+    copies = [
+        Example(e.title, e.labels, e.source, e.title)
+        for e in examples
+        if e.title and e.title.strip(" .") != e.text.strip(" .")
+    ]
+    return [*examples, *copies]
 
 
 def indicator(examples: Sequence[Example]) -> np.ndarray:
@@ -348,6 +424,7 @@ def train(
     examples: Sequence[Example],
     *,
     kind: str = DEFAULT_KIND,
+    title_copies: bool = True,
     dev: Sequence[Example] = (),
     data_files: Sequence[Path] = (),
     heldout: Sequence[Example] = (),
@@ -358,9 +435,8 @@ def train(
     (data the fit never saw), or, without them, on cross-validated predictions grouped by
     source. progress, if given, is told after each step."""
     started = time.perf_counter()
-    texts = [e.text for e in examples]
-    y = indicator(examples)
-    pipeline = build_pipeline(kind).fit(texts, y)
+    fitted = with_title_copies(examples) if title_copies else list(examples)
+    pipeline = build_pipeline(kind).fit([e.text for e in fitted], indicator(fitted))
     if progress:
         progress("fit")
     if dev:
@@ -368,7 +444,9 @@ def train(
         thresholds = choose_thresholds(indicator(dev), dev_probs)
         chosen_on = "dev"
     else:
-        thresholds = choose_thresholds(y, _cross_validated(examples, kind, progress))
+        thresholds = choose_thresholds(
+            indicator(examples), _cross_validated(examples, kind, progress)
+        )
         chosen_on = "cross-validation"
     model = Model(pipeline, thresholds, {})
     model.sidecar = {
@@ -379,6 +457,7 @@ def train(
         "sklearn_version": sklearn.__version__,
         "python_version": platform.python_version(),
         "kind": kind,
+        "title_copies": title_copies,
         "labels": list(LABELS),
         "thresholds": thresholds,
         "thresholds_chosen_on": chosen_on,

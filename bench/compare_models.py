@@ -79,8 +79,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kinds", default=",".join(classify.KINDS))
     parser.add_argument("--independent", type=Path, default=INDEPENDENT)
+    parser.add_argument("--models", type=Path, default=ROOT / "models", help="its data/ is used")
     args = parser.parse_args()
-    train_file, dev_file, heldout_file = classify.shipped_data(ROOT / "models")
+    train_file, dev_file, heldout_file = classify.shipped_data(args.models)
     train, dev = classify.read_jsonl(train_file), classify.read_optional(dev_file)
     sets = {"heldout": items(heldout_file), "independent": items(args.independent)}
     report = {
@@ -91,21 +92,22 @@ def main() -> None:
         "sets": {name: len(raw) for name, raw in sets.items()},
         "kinds": {},
     }
-    for kind in args.kinds.split(","):
+    for name in args.kinds.split(","):
+        kind, _, copies = name.partition("/")
         started = time.perf_counter()
-        model = classify.train(train, kind=kind, dev=dev)
+        model = classify.train(train, kind=kind, dev=dev, title_copies=copies != "no-copies")
         took = time.perf_counter() - started
         texts = [e.text for e in train][:3000]
         started = time.perf_counter()
         model.predict(texts)
         speed = len(texts) / (time.perf_counter() - started)
-        report["kinds"][kind] = {
+        report["kinds"][name] = {
             "train_s": round(took, 1),
             "articles_per_s": round(speed),
             "thresholds": model.thresholds,
             **{name: score(model, raw) for name, raw in sets.items()},
         }
-        print_kind(kind, report["kinds"][kind])
+        print_kind(name, report["kinds"][name])
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"written {OUT.relative_to(ROOT)}")
