@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import click
 
 from auditor import alerts, audit, checks
 from auditor import discover as discover_mod
-from auditor.cli import CONTEXT, State, _outlet_ids, _short, cli, pass_state
+from auditor.cli import CONTEXT, OUTLET_HELP, State, _outlet_ids, _short, cli, pass_state
 from auditor.fetch import Fetcher
 from auditor.table import render
 
@@ -19,7 +20,7 @@ from auditor.table import render
 
 
 @cli.command("banner", context_settings=CONTEXT)
-@click.option("--outlet", "outlets", multiple=True, metavar="ID", help="Only this outlet.")
+@click.option("--outlet", "outlets", multiple=True, metavar="ID", help=OUTLET_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_state
 def banner_cmd(state: State, outlets: tuple[str, ...], as_json: bool) -> None:
@@ -75,10 +76,15 @@ def discover_cmd(
     """
     if bool(url) == everything:
         raise click.UsageError("give a URL, or --all")
+    if url and not discover_mod.looks_like_url(url):
+        raise click.BadParameter(f"expected an http(s) address, got {url!r}", param_hint="URL")
     fetcher = Fetcher(state.config.http)
     try:
         if url:
             found = discover_mod.discover(url, state.config.campaign, fetcher.client())
+            if not found.reached:
+                click.echo(f"error: {url}: {'; '.join(found.errors)}", err=True)
+                sys.exit(1)
             click.echo(discover_mod.snippet(found, kind, outlet_id), nl=False)
             return
         store = state.store()
@@ -116,9 +122,10 @@ def schedule_cmd(state: State, show: bool) -> None:
 
     state.config  # noqa: B018 - validate before anything starts
     if show:
+        zone = ZoneInfo(state.config.timezone).key
         click.echo(
             render(
-                ("job", "next run", "last run (UTC)", "last status"),
+                ("job", f"next run ({zone})", "last run", "last status"),
                 schedule.listing(state.config_path, state.db_path),
             )
         )
@@ -136,6 +143,10 @@ def alerts_cmd(state: State, week: str | None, dry_run: bool) -> None:
 
     Example: auditor alerts --dry-run
     """
+    if week and not _iso_week(week):
+        raise click.BadParameter(
+            f"expected a week like 2017-W39, got {week!r}", param_hint="--week"
+        )
     now = datetime.now().astimezone()
     week = week or audit.week_of(now - timedelta(days=7), ZoneInfo(state.config.timezone))
     store = state.store()
@@ -147,3 +158,14 @@ def alerts_cmd(state: State, week: str | None, dry_run: bool) -> None:
         else "no channel configured (alerts.recipients, "
         "alerts.webhook_url); the digest would be:\n" + alerts.render(digest)
     )
+
+
+def _iso_week(text: str) -> bool:
+    match = re.fullmatch(r"(\d{4})-W(\d{2})", text)
+    if not match:
+        return False
+    try:
+        date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return False
+    return True

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from auditor import columns as columns_mod
 from auditor.audit import ColumnFacts
-from auditor.errors import StoreError
+from auditor.errors import InputError
 from auditor.store.rows import from_iso, iso, row_to_article
 from auditor.types import Campaign, ColumnSource, Outlet
 
@@ -167,7 +167,7 @@ class ColumnRows:
 
     def correct(self, article_id: int, labels: list[str], by: str, at: datetime) -> None:
         if not self.q("SELECT 1 FROM articles WHERE id = ?", (article_id,)):
-            raise StoreError(f"no article with id {article_id}")
+            raise InputError(f"no article with id {article_id} in the store {self.path}")
         with self.transaction():
             self.db["corrections"].upsert(
                 {
@@ -178,6 +178,17 @@ class ColumnRows:
                 },
                 pk="article_id",
             )
+
+    def article_topics(self) -> dict[int, dict]:
+        """Per article: the model's prediction (labels, probabilities, version) and a
+        person's correction, where either exists."""
+        rows = self.q(
+            "SELECT a.id, p.model_version, p.probabilities, p.labels, c.labels AS corrected "
+            "FROM articles a LEFT JOIN predictions p ON p.article_id = a.id "
+            "LEFT JOIN corrections c ON c.article_id = a.id "
+            "WHERE p.article_id IS NOT NULL OR c.article_id IS NOT NULL"
+        )
+        return {r["id"]: r for r in rows}
 
     def weak_labels(self) -> list[dict]:
         """Articles with a label from the store: a person's correction, else the columns
