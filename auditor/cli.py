@@ -253,7 +253,8 @@ def _crawl_with_progress(state: State, store: Store, ids: list[str]) -> list[Cra
     total = len(ids) or sum(o.enabled for o in state.config.outlets)
     if not sys.stderr.isatty():
         return crawl(state.config, store, ids)
-    with click.progressbar(length=total, label="Crawling", file=sys.stderr) as bar:
+    bar = click.progressbar(length=total, label="Crawling", file=sys.stderr)
+    with bar, logs.progress_line():
         return crawl(state.config, store, ids, on_done=lambda _: bar.update(1))
 
 
@@ -448,7 +449,8 @@ def export_articles(state: State, output, labels, first, last) -> None:
         datetime.combine(start, datetime.min.time(), tz) if start else None,
         audit.as_of_instant(end, tz) if end else None,
     )
-    _write(output, export_mod.to_csv(export_mod.ARTICLES, rows, labels, tz=tz))
+    names = {c.id: c.name for c in state.config.campaign.columns}
+    _write(output, export_mod.to_csv(export_mod.ARTICLES, rows, labels, names, tz))
 
 
 def _write(output: str | None, text: str) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from auditor import classify, topics
+from auditor import classify, logs, topics
 from auditor.cli import CONTEXT, State, _outlet_ids, cli, log, pass_state
 from auditor.errors import InputError, ModelError
 from auditor.table import render
@@ -51,7 +51,8 @@ def model_train(state: State, files: tuple[Path, ...], from_store: bool, force: 
     for path in files:
         read_examples(path)  # a bad file is refused before a minute of training
     if sys.stderr.isatty():
-        with click.progressbar(length=classify.FOLDS + 1, label="Training", file=sys.stderr) as bar:
+        bar = click.progressbar(length=classify.FOLDS + 1, label="Training", file=sys.stderr)
+        with bar, logs.progress_line():
             outcome = topics.train_and_compare(
                 state.models(), files, store, force, progress=lambda _: bar.update(1)
             )

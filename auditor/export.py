@@ -6,6 +6,9 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from auditor import labels as words
 
 WEEKLY = (
     "outlet_id",
@@ -52,7 +55,13 @@ ARTICLES = (
     "sources",
     "columns",
     "evidence",
+    "topics",
+    "topic_probabilities",
+    "person_topics",
+    "model_version",
 )
+# Instants stored in UTC, shown in the campaign's zone (named once, in the header)
+TIME_FIELDS = ("published", "last_crawl_at")
 
 LABELS = {
     "vi": {
@@ -80,12 +89,16 @@ LABELS = {
         "last_crawl_status": "Tình trạng thu thập",
         "last_error": "Lỗi",
         "article_id": "Mã bài",
-        "published": "Ngày đăng (UTC)",
+        "published": "Ngày đăng",
         "title": "Tiêu đề",
         "url": "Địa chỉ",
         "sources": "Nguồn",
         "columns": "Chuyên mục",
         "evidence": "Căn cứ xếp chuyên mục",
+        "topics": "Chủ đề (mô hình)",
+        "topic_probabilities": "Xác suất từng chủ đề",
+        "person_topics": "Chủ đề (người gán)",
+        "model_version": "Phiên bản mô hình",
         "on_topic": "Số bài đúng chủ đề",
         "off_topic": "Số bài lạc chủ đề",
         "on_topic_elsewhere": "Bài đúng chủ đề đăng ngoài chuyên mục",
@@ -121,12 +134,16 @@ LABELS = {
         "last_crawl_status": "Last crawl status",
         "last_error": "Last error",
         "article_id": "Article ID",
-        "published": "Published (UTC)",
+        "published": "Published",
         "title": "Title",
         "url": "URL",
         "sources": "Sources",
         "columns": "Columns",
         "evidence": "Column evidence",
+        "topics": "Topics (model)",
+        "topic_probabilities": "Topic probabilities",
+        "person_topics": "Topics (person)",
+        "model_version": "Model version",
         "on_topic": "On topic",
         "off_topic": "Off topic in column",
         "on_topic_elsewhere": "On topic outside any column",
@@ -154,13 +171,16 @@ def outlet_columns(column_ids: Sequence[str]) -> list[str]:
     return [*OUTLET_HEAD, *per_column, *OUTLET_TAIL]
 
 
-def label(column: str, labels: str | None, column_names: dict[str, str]) -> str:
+def label(
+    column: str, labels: str | None, column_names: dict[str, str], tz: ZoneInfo | None = None
+) -> str:
     if not labels:
         return column
     if "__" in column:
         column_id, field = column.split("__", 1)
         return f"{column_names.get(column_id, column_id)}: {LABELS[labels][field]}"
-    return LABELS[labels].get(column, column)
+    text = LABELS[labels].get(column, column)
+    return f"{text} {words.zone_note(tz, labels)}" if tz and column in TIME_FIELDS else text
 
 
 def to_csv(
@@ -168,14 +188,33 @@ def to_csv(
     rows: Iterable[dict],
     labels: str | None = None,
     column_names: dict[str, str] | None = None,
+    tz: ZoneInfo | None = None,
 ) -> str:
+    """Header of machine ids, or of labels; with labels, values in words too. With tz,
+    instants are shown in that zone (ISO 8601 with offset for scripts)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([label(c, labels, column_names or {}) for c in columns])
+    names = column_names or {}
+    writer.writerow([label(c, labels, names, tz) for c in columns])
     for row in rows:
-        writer.writerow([safe_cell("" if row.get(c) is None else row.get(c)) for c in columns])
+        writer.writerow([safe_cell(_cell(c, row.get(c), labels, tz, names)) for c in columns])
     return out.getvalue()
+
+
+def _cell(
+    column: str, raw: object, labels: str | None, tz: ZoneInfo | None, names: dict[str, str]
+) -> object:
+    if raw is None:
+        return ""
+    if tz and column in TIME_FIELDS:
+        return words.local_time(raw, tz, labels)
+    if column == "columns" and labels and isinstance(raw, str):  # campaign column ids
+        return "; ".join(names.get(c, c) for c in raw.split())
+    if column == "evidence" and labels and isinstance(raw, str):  # "column_id: evidence; …"
+        parts = (p.partition(": ") for p in raw.split("; "))
+        return "; ".join(f"{names.get(c, c)}: {words.cell(column, e, labels)}" for c, _, e in parts)
+    return words.cell(column, raw, labels)
 
 
 def weekly_rows(
@@ -229,7 +268,9 @@ def outlet_rows(outlets: list[dict], column_results: list[dict]) -> list[dict]:
     return [by_outlet[k] for k in sorted(by_outlet)]
 
 
-def article_rows(rows: list[dict]) -> list[dict]:
+def article_rows(rows: list[dict], topics: dict[int, dict] | None = None) -> list[dict]:
+    """One row per article; topics (article id → the store's prediction and correction)
+    adds what the model decided, its probabilities, a person's label and the model."""
     out = []
     for r in rows:
         links = [lk for lk in json.loads(r["links"] or "[]") if lk.get("column_id")]
@@ -245,6 +286,19 @@ def article_rows(rows: list[dict]) -> list[dict]:
                 "evidence": "; ".join(
                     f"{lk['column_id']}: {lk['evidence']} ({lk['rule']})" for lk in links
                 ),
+                **_topic_fields((topics or {}).get(r["id"])),
             }
         )
     return out
+
+
+def _topic_fields(t: dict | None) -> dict:
+    if not t:
+        return {}
+    probs = json.loads(t["probabilities"] or "{}")
+    return {
+        "topics": " ".join(json.loads(t["labels"] or "[]")),
+        "topic_probabilities": " ".join(f"{k}={v:.2f}" for k, v in probs.items()),
+        "person_topics": " ".join(json.loads(t["corrected"] or "[]")),
+        "model_version": t["model_version"] or "",
+    }

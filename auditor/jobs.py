@@ -105,7 +105,7 @@ def outlets_export(config: Config, store: Store) -> list[dict]:
 
 
 def articles_export(store: Store, first=None, last=None) -> list[dict]:
-    return export.article_rows(store.article_rows(first, last))
+    return export.article_rows(store.article_rows(first, last), store.article_topics())
 
 
 def _latest(store: Store) -> dict[str, int]:
