@@ -268,7 +268,7 @@ def _print_outcome(state: State, outcome: jobs.AuditOutcome, as_json: bool) -> N
                 (
                     s.outlet_id,
                     names.get(s.column_id, s.column_id),
-                    "yes" if s.exists else "NO",
+                    s.exists,
                     s.first_article or "",
                     s.timeliness,
                     s.weeks_met,

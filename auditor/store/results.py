@@ -53,6 +53,7 @@ class ResultRows:
                         "status": w.status,
                         "on_topic": w.on_topic,
                         "article_ids": json.dumps(list(w.article_ids)),
+                        "covered_by": w.covered_by,
                     }
                     for w in weeks
                 ),
@@ -63,7 +64,7 @@ class ResultRows:
                     "run_id": run_id,
                     "outlet_id": s.outlet_id,
                     "column_id": s.column_id,
-                    "exists_": int(s.exists),
+                    "exists_": {"yes": 1, "no": 0}.get(s.exists),  # NULL: unknown
                     "found_by": s.found_by,
                     "first_article": s.first_article.isoformat() if s.first_article else None,
                     "timeliness": s.timeliness,
