@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from auditor import alerts, audit, checks
+from auditor import alerts, audit, checks, jobs
 from auditor import discover as discover_mod
 from auditor.cli import CONTEXT, State, _outlet_ids, _short, cli, pass_state
 from auditor.fetch import Fetcher
@@ -137,13 +137,23 @@ def alerts_cmd(state: State, week: str | None, dry_run: bool) -> None:
     Example: auditor alerts --dry-run
     """
     now = datetime.now().astimezone()
-    week = week or audit.week_of(now - timedelta(days=7), ZoneInfo(state.config.timezone))
+    tz = ZoneInfo(state.config.timezone)
+    week = week or audit.week_of(now - timedelta(days=7), tz)
+    try:
+        alerts.week_bounds(week, tz)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--week") from None
     store = state.store()
+    if not store.audit_runs():
+        raise jobs.NoAuditRun("no audit run is stored yet: run `auditor audit` first")
     digest = alerts.build_digest(state.config, store, week, now)
     sent = alerts.send(state.config, digest, dry_run=dry_run)
-    click.echo(
-        "\n".join(sent)
-        if sent
-        else "no channel configured (alerts.recipients, "
-        "alerts.webhook_url); the digest would be:\n" + alerts.render(digest)
-    )
+    if sent:
+        click.echo("\n".join(sent))
+    elif not (state.config.alerts.recipients or state.config.alerts.webhook_url):
+        click.echo(
+            "no channel configured (alerts.recipients, alerts.webhook_url); "
+            "the digest would be:\n" + alerts.render(digest)
+        )
+    else:
+        click.echo(alerts.render(digest))
