@@ -138,7 +138,7 @@ def alerts_cmd(state: State, week: str | None, dry_run: bool) -> None:
     """
     now = datetime.now().astimezone()
     tz = ZoneInfo(state.config.timezone)
-    week = week or audit.week_of(now - timedelta(days=7), tz)
+    week = audit.week_of(now - timedelta(days=7), tz) if week is None else week
     try:
         alerts.week_bounds(week, tz)
     except ValueError as e:

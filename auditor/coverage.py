@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 from auditor import columns as columns_mod
@@ -68,6 +69,27 @@ def item_columns(
     return out
 
 
+def placed_spans(feed: FeedRead, per_item: list[frozenset[str]]) -> list[tuple[datetime, datetime]]:
+    """The stretches of a site-wide feed in which every item's column is known (by its own
+    categories or tags, or another listing). An item of unknown column could be any
+    column's article, so no week that holds it is proven by this feed."""
+    holes = []
+    for article, columns in zip(feed.items, per_item, strict=True):
+        if columns or article.terms:
+            continue
+        if article.published is None:
+            return []  # it could be in any week
+        holes.append(article.published)
+    spans, start = [], feed.start
+    for hole in sorted(holes):
+        if hole > start:
+            spans.append((start, hole))
+        start = max(start, hole + timedelta(microseconds=1))
+    if start < feed.end:
+        spans.append((start, feed.end))
+    return spans
+
+
 def spans_columns(per_item: list[frozenset[str]]) -> tuple[str, ...]:
     """The columns a feed's items fall in, when they fall in several and no one column
     holds them all (a section feed whose items are also filed elsewhere does not span)."""
@@ -100,7 +122,9 @@ def scope_feeds(
     decided: set[str] = set()
 
     def site_wide(feed: FeedRead, why: str) -> None:
-        coverage.extend(Coverage(c, feed.start, feed.end, f"feed:{feed.url}", why) for c in all_ids)
+        per_item = item_columns(feed, known, campaign, overrides)
+        for start, end in placed_spans(feed, per_item):
+            coverage.extend(Coverage(c, start, end, f"feed:{feed.url}", why) for c in all_ids)
         decided.add(feed.url)
 
     for feed in feeds:
