@@ -268,7 +268,14 @@ def _scope_feeds(h: Harvest, state: OutletState, config: Config) -> None:
         h.unscoped, h.outlet.url, config.campaign, h.outlet.overrides, h.announced, known
     )
     h.coverage += found
-    h.feeds += [FeedSeen(url, column_id, "announced by its section page") for url, column_id in own]
+    # a column's own feed that answered 304 keeps the column it was given before
+    own += [(url, c) for url, c in state.column_feeds if f"feed:{url}" in h.not_modified]
+    seen = {(f.url, f.column_id) for f in h.feeds}
+    h.feeds += [
+        FeedSeen(url, column_id, "announced by its section page")
+        for url, column_id in dict.fromkeys(own)
+        if (url, column_id) not in seen
+    ]
     h.notes += notes
     h.unscoped = []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import datetime, timedelta
 from html import escape
@@ -161,8 +162,12 @@ def rss(h, title: str, link: str, items) -> None:
     xml = (
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
         f"<title>{escape(title)}</title><link>{host}{link}</link>{body}</channel></rss>"
-    )
-    h.send(200, xml.encode(), "application/rss+xml; charset=utf-8")
+    ).encode()
+    etag = '"' + hashlib.sha1(xml).hexdigest()[:16] + '"'
+    if h.headers.get("If-None-Match") == etag:
+        h.send(304, b"", "application/rss+xml", {"ETag": etag})
+        return
+    h.send(200, xml, "application/rss+xml; charset=utf-8", {"ETag": etag})
 
 
 class SectionFeedPortal:

@@ -79,6 +79,19 @@ def test_section_feeds_found_on_the_homepage_cover_only_their_column(tmp_path, s
     assert {outlets[0][f"{c}__exists"] for c in COLUMN_NAMES} == {"yes"}
 
 
+def test_a_second_crawl_answered_304_keeps_what_the_first_proved(tmp_path, serve):
+    portal = SectionFeedPortal()
+    server = serve(portal.site)
+    config = one_outlet(tmp_path, server.url, "cms", name="Cổng")
+    db = tmp_path / "a.db"
+    assert run(config, db, "crawl") == 0
+    portal.site.log.clear()
+    out = crawl_audit_export(config, db, tmp_path)
+    statuses = {r["status"] for r in Store(db).q("SELECT status FROM fetches")}
+    assert 304 in statuses
+    assert weekly(out) == portal_expectation(portal, "cms", "Cổng")
+
+
 def test_the_same_portal_configured_by_hand(tmp_path, serve):
     portal = SectionFeedPortal()
     server = serve(portal.site)
