@@ -280,3 +280,47 @@ def test_exports_name_the_run_they_export(tmp_path, serve, capsys):
     capsys.readouterr()
     assert run(config, db, "export", "outlets", "--run", "2") == 0
     assert "audit run 2" in capsys.readouterr().err
+
+
+def test_coverage_written_before_scopes_is_believed_only_when_it_was_the_columns_own(tmp_path):
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from auditor.store.schema import migrations
+
+    path = tmp_path / "old.db"
+    db = Database(sqlite3.connect(path, isolation_level=None))
+    migrations.apply(db, stop_before="m007_coverage_scope")
+    site, own = "http://x.vn/rss/trang-chu.rss", "http://x.vn/rss/thiet-che.rss"
+    db["outlets"].insert(
+        {"id": "x", "feeds": json.dumps([[site, ""], [own, "thiet_che_cong_doan"]])}
+    )
+    db["terms"].insert({"outlet_id": "x", "kind": "category", "name": "A", "origin": "rest"})
+    db["crawls"].insert({"outlet_id": "x", "status": "ok", "started_at": "2017-12-01"})
+    rows = [("rest", c) for c in COLUMN_NAMES] + [(f"feed:{site}", c) for c in COLUMN_NAMES]
+    rows.append((f"feed:{own}", "thiet_che_cong_doan"))
+    for source, column_id in rows:
+        db["coverage"].insert(
+            {
+                "outlet_id": "x",
+                "column_id": column_id,
+                "start": "2017-10-01T00:00:00+00:00",
+                "end": "2017-12-01T00:00:00+00:00",
+                "source": source,
+            }
+        )
+    db.conn.close()
+    store = Store(path)  # applies m007
+    scopes = {
+        (r["source"], r["column_id"]): r["scope"]
+        for r in store.q("SELECT source, column_id, scope FROM coverage")
+    }
+    assert scopes[("rest", "dai_hoi_cong_doan")] == "site-wide: the REST posts endpoint"
+    assert scopes[(f"feed:{own}", "thiet_che_cong_doan")] == "the column's own feed"
+    assert all(scopes[(f"feed:{site}", c)] is None for c in COLUMN_NAMES)
+    assert store.q("SELECT listing FROM crawls")[0]["listing"] == "REST categories and tags"
+    assert store.outlet_state("x").coverage_end == {
+        "rest": datetime.fromisoformat("2017-12-01T00:00:00+00:00"),
+        f"feed:{own}": datetime.fromisoformat("2017-12-01T00:00:00+00:00"),
+    }
