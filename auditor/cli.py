@@ -472,6 +472,7 @@ def status_cmd(state: State, as_json: bool) -> None:
                 "requests",
                 "new/upd",
                 "next run (UTC)",
+                "column list",
                 "error",
             ),
             [
@@ -484,6 +485,7 @@ def status_cmd(state: State, as_json: bool) -> None:
                     r["requests"],
                     f"{r['new_articles'] or 0}/{r['updated_articles'] or 0}",
                     r["next_run"] or "",
+                    r["column_listing"].split(" read at ")[0] or "none yet",
                     _short(r["last_error"] or "", 60),
                 )
                 for r in rows

@@ -199,6 +199,8 @@ def status_rows(store: Store) -> list[dict]:
                 "updated_articles": last.get("updated_articles"),
                 "retry_after": last.get("retry_after"),
                 "next_run": planned.get(f"crawl:{o['id']}", {}).get("next_run"),
+                # without a complete listing a column's existence is unknown, never "no"
+                "column_listing": store.complete_listing(o["id"]),
             }
         )
     return rows

@@ -77,6 +77,7 @@ def test_section_feeds_found_on_the_homepage_cover_only_their_column(tmp_path, s
     }
     outlets = read_csv(_export_outlets(config, db, tmp_path))
     assert {outlets[0][f"{c}__exists"] for c in COLUMN_NAMES} == {"yes"}
+    assert Store(db).complete_listing("cms").startswith("homepage menu (5 links)")
 
 
 def test_a_second_crawl_answered_304_keeps_what_the_first_proved(tmp_path, serve):
@@ -153,6 +154,7 @@ def test_a_fleet_never_reached_is_never_accused(tmp_path, dead_fleet, capsys):
     assert run(dead_fleet, db, "status", "--json") == 0
     for row in json.loads(capsys.readouterr().out):
         assert "no WordPress REST API found" not in (row["api_note"] or "")
+        assert row["column_listing"] == ""  # so no column can be called absent
     assert run(dead_fleet, db, "alerts", "--week", "2017-W45", "--dry-run") == 0
     digest = capsys.readouterr().out
     assert "Nothing to report" not in digest

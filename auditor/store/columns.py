@@ -87,7 +87,7 @@ class ColumnRows:
 
     def column_facts(self, outlet_id: str, campaign: Campaign) -> list[ColumnFacts]:
         found, placed = self._column_evidence(outlet_id)
-        listing = self._complete_listing(outlet_id)
+        listing = self.complete_listing(outlet_id)
         topics = self.topics_of(outlet_id)
         outside = self._outside_any_column(outlet_id)
         facts = []
@@ -156,7 +156,8 @@ class ColumnRows:
                 placed.setdefault(column_id, r["evidence"])
         return found, placed
 
-    def _complete_listing(self, outlet_id: str) -> str:
+    def complete_listing(self, outlet_id: str) -> str:
+        """The latest complete listing of the outlet's categories, tags or menu, and when."""
         rows = self.q(
             "SELECT listing, started_at FROM crawls WHERE outlet_id = ? AND listing != '' "
             "ORDER BY id DESC LIMIT 1",
