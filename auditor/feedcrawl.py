@@ -57,7 +57,7 @@ def read_feed(
     pages, complete = [first], False
     if paging or (paging is None and first.is_wordpress):
         complete = _more_pages(h, client, url, pages, state.coverage_end.get(source), config)
-    _take_feed(h, url, column_id, pages, complete, started, config)
+    _take_feed(h, url, column_id, pages, complete, started)
     return complete
 
 
@@ -105,7 +105,6 @@ def _take_feed(
     pages: list[FeedPage],
     complete: bool,
     started: datetime,
-    config: Config,
 ) -> None:
     wordpress = any(p.is_wordpress for p in pages) or bool(h.api_root)
     for page in pages:
