@@ -297,9 +297,26 @@ def audit_cmd(state: State, outlets: tuple[str, ...], as_of: str | None, as_json
     """
     ids = _outlet_ids(state, outlets)
     day = _parse_day(as_of, "--as-of")
-    when = audit.as_of_instant(day, ZoneInfo(state.config.timezone)) if day else None
+    tz = ZoneInfo(state.config.timezone)
+    if day:
+        _check_as_of(day, state.config.campaign.start, datetime.now(tz).date())
+    when = audit.as_of_instant(day, tz) if day else None
     outcome = jobs.run_audit(state.config, state.store(), ids, as_of=when)
     _print_outcome(state, outcome, as_json)
+
+
+def _check_as_of(day: date, start: date, today: date) -> None:
+    """A run is named by the day it judged up to: before the campaign there is nothing to
+    judge, and a day not yet over cannot be judged (the store holds no future)."""
+    if day < start:
+        raise click.BadParameter(
+            f"{day} is before the campaign's start ({start}): nothing to judge yet",
+            param_hint="--as-of",
+        )
+    if day > today:
+        raise click.BadParameter(
+            f"{day} is after today ({today} in the campaign's time zone)", param_hint="--as-of"
+        )
 
 
 def _print_outcome(state: State, outcome: jobs.AuditOutcome, as_json: bool) -> None:
@@ -327,7 +344,7 @@ def _print_outcome(state: State, outcome: jobs.AuditOutcome, as_json: bool) -> N
                 (
                     s.outlet_id,
                     names.get(s.column_id, s.column_id),
-                    "yes" if s.exists else "NO",
+                    s.exists,
                     s.first_article or "",
                     s.timeliness,
                     s.weeks_met,
@@ -396,6 +413,26 @@ def _export_options(f):
     return click.option("--to", "last", metavar="DATE", help="Up to this date.")(f)
 
 
+def _run_options(f):
+    f = click.option(
+        "--as-of",
+        "as_of",
+        metavar="DATE",
+        help="The audit run as of this date (default: the run with the latest as-of date).",
+    )(f)
+    return click.option("--run", "run_id", type=int, metavar="ID", help="This audit run.")(f)
+
+
+def _pick_runs(state: State, store: Store, as_of: str | None, run_id: int | None) -> dict:
+    """Which stored run(s) to export; says so on stderr, so a report names its source."""
+    if as_of and run_id is not None:
+        raise click.UsageError("give --as-of or --run, not both")
+    picked = jobs.pick_runs(state.config, store, _parse_day(as_of, "--as-of"), run_id)
+    for line in jobs.describe_runs(state.config, store, picked):
+        click.echo(line, err=True)
+    return picked
+
+
 @cli.group("export", context_settings=CONTEXT)
 def export_group() -> None:
     """Write the latest audit as CSV (UTF-8 with BOM, opens in Excel).
@@ -406,28 +443,33 @@ def export_group() -> None:
 
 @export_group.command("weekly", context_settings=CONTEXT)
 @_export_options
+@_run_options
 @pass_state
-def export_weekly(state: State, output, labels, first, last) -> None:
+def export_weekly(state: State, output, labels, first, last, as_of, run_id) -> None:
     """One row per outlet, column and week.
 
     Example: auditor export weekly --from 2017-10-01 --to 2017-12-31 -o audit.csv
     """
+    store = state.store()
     start, end = _parse_span(first, last)
-    rows = jobs.weekly_export(state.config, state.store(), start, end)
+    runs = _pick_runs(state, store, as_of, run_id)
+    rows = jobs.weekly_export(state.config, store, start, end, runs)
     _write(output, export_mod.to_csv(export_mod.WEEKLY, rows, labels))
 
 
 @export_group.command("outlets", context_settings=CONTEXT)
 @_export_options
+@_run_options
 @pass_state
-def export_outlets(state: State, output, labels, first, last) -> None:
+def export_outlets(state: State, output, labels, first, last, as_of, run_id) -> None:
     """One row per outlet: each column found or not, first article, on time, weeks met.
 
     Example: auditor export outlets --labels vi -o don-vi.csv
     """
     _parse_span(first, last)
     column_ids = [c.id for c in state.config.campaign.columns]
-    rows = jobs.outlets_export(state.config, state.store())
+    store = state.store()
+    rows = jobs.outlets_export(state.config, store, _pick_runs(state, store, as_of, run_id))
     names = {c.id: c.name for c in state.config.campaign.columns}
     tz = ZoneInfo(state.config.timezone)
     table = export_mod.outlet_columns(column_ids)
@@ -490,6 +532,7 @@ def status_cmd(state: State, as_json: bool) -> None:
                 "requests",
                 "new/upd",
                 "next run",
+                "column list",
                 "error",
             ),
             [
@@ -502,6 +545,7 @@ def status_cmd(state: State, as_json: bool) -> None:
                     r["requests"],
                     f"{r['new_articles'] or 0}/{r['updated_articles'] or 0}",
                     labels_mod.local_time(r["next_run"], tz, "en"),
+                    r["column_listing"].split(" read at ")[0] or "none yet",
                     _short(r["last_error"] or "", 60),
                 )
                 for r in rows

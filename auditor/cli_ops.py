@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import click
 
-from auditor import alerts, audit, checks
+from auditor import alerts, audit, checks, jobs
 from auditor import discover as discover_mod
 from auditor.cli import CONTEXT, OUTLET_HELP, State, _outlet_ids, _short, cli, pass_state
 from auditor.fetch import Fetcher
@@ -143,29 +142,24 @@ def alerts_cmd(state: State, week: str | None, dry_run: bool) -> None:
 
     Example: auditor alerts --dry-run
     """
-    if week and not _iso_week(week):
-        raise click.BadParameter(
-            f"expected a week like 2017-W39, got {week!r}", param_hint="--week"
-        )
     now = datetime.now().astimezone()
-    week = week or audit.week_of(now - timedelta(days=7), ZoneInfo(state.config.timezone))
+    tz = ZoneInfo(state.config.timezone)
+    week = audit.week_of(now - timedelta(days=7), tz) if week is None else week
+    try:
+        alerts.week_bounds(week, tz)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--week") from None
     store = state.store()
+    if not store.audit_runs():
+        raise jobs.NoAuditRun("no audit run is stored yet: run `auditor audit` first")
     digest = alerts.build_digest(state.config, store, week, now)
     sent = alerts.send(state.config, digest, dry_run=dry_run)
-    click.echo(
-        "\n".join(sent)
-        if sent
-        else "no channel configured (alerts.recipients, "
-        "alerts.webhook_url); the digest would be:\n" + alerts.render(digest)
-    )
-
-
-def _iso_week(text: str) -> bool:
-    match = re.fullmatch(r"(\d{4})-W(\d{2})", text)
-    if not match:
-        return False
-    try:
-        date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:
-        return False
-    return True
+    if sent:
+        click.echo("\n".join(sent))
+    elif not (state.config.alerts.recipients or state.config.alerts.webhook_url):
+        click.echo(
+            "no channel configured (alerts.recipients, alerts.webhook_url); "
+            "the digest would be:\n" + alerts.render(digest)
+        )
+    else:
+        click.echo(alerts.render(digest))

@@ -23,6 +23,7 @@ WEEKLY = (
     "status",
     "on_topic",
     "article_urls",
+    "covered_by",
 )
 OUTLET_HEAD = ("outlet_id", "outlet_name", "kind")
 OUTLET_PER_COLUMN = (
@@ -100,6 +101,7 @@ LABELS = {
         "person_topics": "Chủ đề (người gán)",
         "model_version": "Phiên bản mô hình",
         "on_topic": "Số bài đúng chủ đề",
+        "covered_by": "Nguồn đã xem trọn tuần",
         "off_topic": "Số bài lạc chủ đề",
         "on_topic_elsewhere": "Bài đúng chủ đề đăng ngoài chuyên mục",
         "finding": "Nhận định",
@@ -145,6 +147,7 @@ LABELS = {
         "person_topics": "Topics (person)",
         "model_version": "Model version",
         "on_topic": "On topic",
+        "covered_by": "Listings that showed the whole week",
         "off_topic": "Off topic in column",
         "on_topic_elsewhere": "On topic outside any column",
         "finding": "Finding",
@@ -254,7 +257,7 @@ def outlet_rows(outlets: list[dict], column_results: list[dict]) -> list[dict]:
         prefix = r["column_id"] + "__"
         row.update(
             {
-                prefix + "exists": "yes" if r["exists_"] else "no",
+                prefix + "exists": existence(r["exists_"]),
                 prefix + "found_by": r["found_by"],
                 prefix + "first_article": r["first_article"],
                 prefix + "timeliness": r["timeliness"],
@@ -266,6 +269,11 @@ def outlet_rows(outlets: list[dict], column_results: list[dict]) -> list[dict]:
             }
         )
     return [by_outlet[k] for k in sorted(by_outlet)]
+
+
+def existence(stored: int | None) -> str:
+    """The stored exists_ (1, 0, NULL) as yes / no / unknown."""
+    return {1: "yes", 0: "no"}.get(stored, "unknown")
 
 
 def article_rows(rows: list[dict], topics: dict[int, dict] | None = None) -> list[dict]:

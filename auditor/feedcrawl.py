@@ -9,12 +9,22 @@ from datetime import datetime
 
 from auditor import columns as columns_mod
 from auditor import wordpress as wp
+from auditor.coverage import OWN_FEED
 from auditor.errors import FetchError, NotModified, ParseError
 from auditor.feeds import FeedPage, parse_feed
 from auditor.fetch import Client
 from auditor.store import OutletState
 from auditor.text import slugify
-from auditor.types import BEGINNING, Article, Config, Coverage, FeedSeen, Harvest, Outlet
+from auditor.types import (
+    BEGINNING,
+    Article,
+    Config,
+    Coverage,
+    FeedRead,
+    FeedSeen,
+    Harvest,
+    Outlet,
+)
 from auditor.urls import with_params, wp_post_id
 
 
@@ -47,7 +57,7 @@ def read_feed(
     pages, complete = [first], False
     if paging or (paging is None and first.is_wordpress):
         complete = _more_pages(h, client, url, pages, state.coverage_end.get(source), config)
-    _take_feed(h, url, column_id, pages, complete, started, config)
+    _take_feed(h, url, column_id, pages, complete, started)
     return complete
 
 
@@ -95,7 +105,6 @@ def _take_feed(
     pages: list[FeedPage],
     complete: bool,
     started: datetime,
-    config: Config,
 ) -> None:
     wordpress = any(p.is_wordpress for p in pages) or bool(h.api_root)
     for page in pages:
@@ -108,8 +117,12 @@ def _take_feed(
     if oldest is None and not complete:
         return
     start = BEGINNING if complete else oldest
-    ids = [column_id] if column_id else [c.id for c in config.campaign.columns]
-    h.coverage += [Coverage(i, start, started, f"feed:{url}") for i in ids]
+    if column_id:
+        h.coverage.append(Coverage(column_id, start, started, f"feed:{url}", OWN_FEED))
+    else:  # what it covers is decided when the whole crawl is seen (coverage.py)
+        h.unscoped.append(
+            FeedRead(url, start, started, tuple(a for p in pages for a in p.articles))
+        )
 
 
 def _with_wp_id(article: Article, post_id: int) -> Article:

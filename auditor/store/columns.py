@@ -10,6 +10,7 @@ from auditor import columns as columns_mod
 from auditor.audit import ColumnFacts
 from auditor.errors import InputError
 from auditor.store.rows import from_iso, iso, row_to_article
+from auditor.text import name_key
 from auditor.types import Campaign, ColumnSource, Outlet
 
 
@@ -85,12 +86,8 @@ class ColumnRows:
         return [tuple(p) for p in json.loads(rows[0]["feeds"] or "[]")] if rows else []
 
     def column_facts(self, outlet_id: str, campaign: Campaign) -> list[ColumnFacts]:
-        found = {}
-        for r in self.q(
-            "SELECT column_id, evidence FROM column_sources WHERE outlet_id = ? ORDER BY rowid",
-            (outlet_id,),
-        ):
-            found.setdefault(r["column_id"], r["evidence"])
+        found, placed = self._column_evidence(outlet_id)
+        listing = self.complete_listing(outlet_id)
         topics = self.topics_of(outlet_id)
         outside = self._outside_any_column(outlet_id)
         facts = []
@@ -104,13 +101,13 @@ class ColumnRows:
                     (outlet_id, column.id),
                 )
             )
-            cov = tuple(
-                (from_iso(r["start"]), from_iso(r["end"]))
-                for r in self.q(
-                    'SELECT start, "end" FROM coverage WHERE outlet_id = ? AND column_id = ?',
-                    (outlet_id, column.id),
-                )
+            rows = self.q(
+                'SELECT start, "end", source, scope FROM coverage WHERE outlet_id = ? AND '
+                "column_id = ? AND scope IS NOT NULL",  # rows of no decided scope prove nothing
+                (outlet_id, column.id),
             )
+            cov = tuple((from_iso(r["start"]), from_iso(r["end"])) for r in rows)
+            sources = tuple((s, e, _label(r)) for (s, e), r in zip(cov, rows, strict=True))
             on_topic = None
             elsewhere: tuple = ()
             if topics:
@@ -119,9 +116,54 @@ class ColumnRows:
                     (i, when) for i, when in outside if column.id in topics.get(i, ())
                 )
             facts.append(
-                ColumnFacts(column.id, found.get(column.id, ""), arts, cov, on_topic, elsewhere)
+                ColumnFacts(
+                    column.id,
+                    found.get(column.id, ""),
+                    arts,
+                    cov,
+                    on_topic,
+                    elsewhere,
+                    listing,
+                    placed.get(column.id, ""),
+                    sources,
+                )
             )
         return facts
+
+    def _column_evidence(self, outlet_id: str) -> tuple[dict[str, str], dict[str, str]]:
+        """Per column, the first evidence that it exists, and the operator's placement where
+        the crawl has not seen the column yet (a config line is not proof of a column)."""
+        names = {(t.kind, name_key(t.name)) for t in self.known_terms(outlet_id)}
+        own = {
+            r["column_id"]
+            for r in self.q(
+                "SELECT DISTINCT column_id FROM coverage WHERE outlet_id = ? AND scope IS NOT "
+                "NULL AND scope NOT LIKE 'site-wide%'",
+                (outlet_id,),
+            )
+        }
+        found: dict[str, str] = {}
+        placed: dict[str, str] = {}
+        for r in self.q(
+            "SELECT * FROM column_sources WHERE outlet_id = ? ORDER BY rowid", (outlet_id,)
+        ):
+            column_id = r["column_id"]
+            seen = r["rule"] != "config override" or column_id in own
+            seen = seen or (r["kind"], name_key(r["value"])) in names
+            if seen:
+                found.setdefault(column_id, r["evidence"])
+            else:
+                placed.setdefault(column_id, r["evidence"])
+        return found, placed
+
+    def complete_listing(self, outlet_id: str) -> str:
+        """The latest complete listing of the outlet's categories, tags or menu, and when."""
+        rows = self.q(
+            "SELECT listing, started_at FROM crawls WHERE outlet_id = ? AND listing != '' "
+            "ORDER BY id DESC LIMIT 1",
+            (outlet_id,),
+        )
+        return f"{rows[0]['listing']} read at {rows[0]['started_at']}" if rows else ""
 
     def _outside_any_column(self, outlet_id: str) -> list[tuple[int, datetime]]:
         return [
@@ -221,3 +263,10 @@ class ColumnRows:
             }
         )
         return topics
+
+
+def _label(row: dict) -> str:
+    """A coverage row in words: which listing, and why it shows the column."""
+    if row["source"] == "rest":
+        return row["scope"]
+    return f"{row['source'].removeprefix('feed:')} ({row['scope']})"

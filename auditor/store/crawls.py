@@ -9,6 +9,7 @@ from datetime import datetime
 from auditor.store.rows import OutletState, from_iso, iso
 from auditor.text import name_key
 from auditor.types import Article, Campaign, Coverage, Harvest, Term
+from auditor.urls import canonical_url
 
 
 class CrawlRows:
@@ -46,7 +47,8 @@ class CrawlRows:
         ends = {
             c["source"]: from_iso(c["e"])
             for c in self.q(
-                'SELECT source, max("end") AS e FROM coverage WHERE outlet_id = ? GROUP BY source',
+                'SELECT source, max("end") AS e FROM coverage WHERE outlet_id = ? AND '
+                "scope IS NOT NULL GROUP BY source",
                 (outlet_id,),
             )
         }
@@ -68,6 +70,7 @@ class CrawlRows:
                     "SELECT column_id, url FROM sections WHERE outlet_id = ?", (outlet_id,)
                 )
             ),
+            article_columns=self._article_columns(outlet_id),
             dated_urls=frozenset(
                 x["url"]
                 for x in self.q(
@@ -76,6 +79,17 @@ class CrawlRows:
                 )
             ),
         )
+
+    def _article_columns(self, outlet_id: str) -> dict[str, frozenset[str]]:
+        """Stored article URL → the columns its own listings or terms put it in."""
+        out: dict[str, set[str]] = {}
+        for r in self.q(
+            "SELECT a.url, ac.column_id FROM article_columns ac JOIN articles a ON "
+            "a.id = ac.article_id WHERE ac.outlet_id = ?",
+            (outlet_id,),
+        ):
+            out.setdefault(canonical_url(r["url"]), set()).add(r["column_id"])
+        return {url: frozenset(columns) for url, columns in out.items()}
 
     def known_terms(self, outlet_id: str) -> list[Term]:
         return [
@@ -114,6 +128,7 @@ class CrawlRows:
                     "notes": "; ".join(h.notes),
                     "requests": len(h.records),
                     "retry_after": h.retry_after,
+                    "listing": _listing(h),
                     "bytes": sum(r.bytes for r in h.records),
                     "new_articles": 0,
                     "updated_articles": 0,
@@ -291,7 +306,7 @@ class CrawlRows:
         start, end = iso(c.start), iso(c.end)
         rows = self.q(
             'SELECT id, start, "end" FROM coverage WHERE outlet_id = ? AND '
-            'column_id = ? AND source = ? AND "end" >= ? AND start <= ?',
+            'column_id = ? AND source = ? AND "end" >= ? AND start <= ? AND scope IS NOT NULL',
             (outlet_id, c.column_id, c.source, start, end),
         )
         if not rows:
@@ -302,6 +317,7 @@ class CrawlRows:
                     "start": start,
                     "end": end,
                     "source": c.source,
+                    "scope": c.scope,
                 }
             )
             return
@@ -311,10 +327,25 @@ class CrawlRows:
             {
                 "start": min([start, *(r["start"] for r in rows)]),
                 "end": max([end, *(r["end"] for r in rows)]),
+                "scope": c.scope,
             },
         )
         for r in rows[1:]:
             self.db["coverage"].delete(r["id"])
+
+
+# Fewer menu links than this on a homepage is no complete listing of its sections.
+MIN_MENU_LINKS = 3
+
+
+def _listing(h: Harvest) -> str:
+    """What this crawl saw a complete listing of, if anything: a column missing from it
+    can be called absent (`no`); without one, its existence is unknown."""
+    if h.rest_terms_complete:
+        return "REST categories and tags"
+    if h.menu_links >= MIN_MENU_LINKS:
+        return f"homepage menu ({h.menu_links} links)"
+    return ""
 
 
 def _merge(existing: dict | None, a: Article, feed: str, h: Harvest) -> dict:

@@ -106,10 +106,18 @@ def expected_summary(site) -> dict:
             if p.status == "publish" and key in p.categories and (start is None or p.date >= start)
         )
         first = dates[0].date().isoformat() if dates else ""
+        # late only if the auditor saw the column silent from the deadline to its first post
+        deadline = datetime(2017, 9, 21, tzinfo=VN)
+        late = "late" if start is None or start <= deadline else "unknown"
+        # "no" needs a complete listing of the categories: REST gives one, feeds do not
+        absent = "unknown" if seed["block_rest"] else "no"
+        exists = "yes" if key in seed["categories"] else absent
         summary[column_id] = {
-            "exists": "yes" if key in seed["categories"] else "no",
+            "exists": exists,
             "first_article": first,
-            "timeliness": "" if not first else ("on_time" if first <= "2017-09-20" else "late"),
+            "timeliness": ("unknown" if exists == "unknown" else "")
+            if not first
+            else ("on_time" if first <= "2017-09-20" else late),
         }
     return summary
 
