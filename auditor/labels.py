@@ -133,7 +133,34 @@ def cell(field: str, raw: object, lang: str | None) -> object:
         return "; ".join(f"{value('topic', k, lang)}: {v}" for k, _, v in pairs)
     if field in ("evidence", "found_by") and lang == "vi":
         return evidence(raw)
+    if field == "covered_by" and lang == "vi":
+        return coverage(raw)
     return raw
+
+
+# The scopes of coverage.py, in the order they must be replaced (longer phrases first);
+# URLs and column ids stay as they are.
+_COVERAGE_WORDS_VI = [
+    (
+        "the column's own feed: announced by its section page alone",
+        "nguồn tin riêng của chuyên mục (chỉ trang chuyên mục công bố)",
+    ),
+    ("site-wide: the REST posts endpoint", "toàn trang: danh sách bài qua WordPress API"),
+    ("site-wide: the site's main feed", "toàn trang: nguồn tin chính của trang"),
+    ("the column's own section listing", "trang chuyên mục riêng"),
+    ("the column's own feed", "nguồn tin riêng của chuyên mục"),
+    ("site-wide: its items fall in", "toàn trang: bài thuộc"),
+    ("columns", "chuyên mục"),
+]
+_COVERAGE = re.compile("|".join(re.escape(w) for w, _ in _COVERAGE_WORDS_VI))
+
+
+def coverage(text: str) -> str:
+    words = dict(_COVERAGE_WORDS_VI)
+    parts = _QUOTED.split(text)
+    return "".join(
+        p if i % 2 else _COVERAGE.sub(lambda m: words[m.group(0)], p) for i, p in enumerate(parts)
+    )
 
 
 # The evidence strings of columns.py, "category 'X', slug x, id 3 matched by alias",
