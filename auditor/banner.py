@@ -70,11 +70,13 @@ def match_banner(text: str) -> BannerMatch | None:
 # -- a whole homepage -------------------------------------------------------------------------
 
 BANNER_REGIONS = ("banner", "slider", "slide", "carousel", "marquee", "header", "top")
+_FIRST_LOOK = ("banner", "slider", "slide", "carousel", "marquee")  # read these first
+SHELL_MAX_CHARS = 200  # visible text below this, with scripts: a page drawn by JavaScript
 
 
 @dataclass(frozen=True)
 class PageVerdict:
-    verdict: str  # present | absent
+    verdict: str  # present | unknown (the text alone never proves a banner absent)
     evidence: str = ""
     location: str = ""
     image_url: str = ""
@@ -91,20 +93,44 @@ def check_page(page) -> PageVerdict:
         if found:
             return PageVerdict("present", attr.text[:300], attr.region)
     for image in page.images:
-        name = image.src.rsplit("/", 1)[-1]
+        name = image.src.rsplit("/", 1)[-1] if not image.src.startswith("data:") else ""
         if match_banner(name):
-            return PageVerdict("present", name, f"image file name in {image.region}", image.src)
-    return PageVerdict("absent")
+            where = f"image file name in {image.region} ({image.origin})"
+            return PageVerdict("present", name, where, image.src)
+    return PageVerdict("unknown", location="not in the page's text; its images not read")
 
 
-def ocr_candidates(page, limit: int = 6) -> list:
-    """Large or prominent images whose text the HTML does not give: worth reading by OCR."""
-    picked = []
-    for image in page.images:
-        if not image.src.startswith(("http://", "https://")):
+def script_shell(page) -> str:
+    """Why the page looks drawn by scripts (an empty <div id="app"> and a bundle), or "".
+    What such a page shows is not in its HTML, so its banner can be neither seen nor missed."""
+    if page.scripts and page.visible_chars < SHELL_MAX_CHARS:
+        return (
+            f"the page is drawn by scripts ({page.visible_chars} characters of visible text, "
+            f"{page.scripts} scripts): what it shows is not in its HTML"
+        )
+    return ""
+
+
+def logo_like(width: int, height: int) -> bool:
+    """A small picture, or a small roughly square one (a logo, an icon, a placeholder
+    pixel): no banner. Unknown sizes (0) are not judged here."""
+    if (0 < width < 200) or (0 < height < 40):
+        return True
+    return 0 < width < 300 and 0 < height < 300 and 0.5 <= width / height <= 2
+
+
+def ocr_candidates(images, limit: int = 8) -> list:
+    """Large or prominent images whose text the HTML does not give: worth reading. Those of
+    banner and slider regions first, then header ones, then wide ones."""
+    picked, seen = [], set()
+    for image in images:
+        if not image.src.startswith(("http://", "https://", "data:")) or image.src in seen:
             continue
         prominent = image.region in BANNER_REGIONS or image.width >= 500
-        small = 0 < image.width < 200 or 0 < image.height < 40
-        if prominent and not small and image.src not in [i.src for i in picked]:
+        if prominent and not logo_like(image.width, image.height):
+            seen.add(image.src)
             picked.append(image)
+    picked.sort(
+        key=lambda i: 0 if i.region in _FIRST_LOOK else 1 if i.region in BANNER_REGIONS else 2
+    )
     return picked[:limit]
