@@ -297,3 +297,15 @@ def test_second_crawl_then_edits(audited):
     assert {w: n for w, n in after.items() if w != "2018-W03"} == {
         w: n for w, n in before.items() if w != "2018-W03"
     }
+
+
+def test_banner_of_real_wordpress_homepages(audited, capsys):
+    """A real theme's homepage (stylesheets, scripts, logo) is judged, not left unknown:
+    the banner in a text widget is present; another congress's greeting is absent."""
+    import json
+
+    capsys.readouterr()
+    main([*audited.args, "banner", "--outlet", "pretty", "--outlet", "plain", "--json"])
+    got = {r["outlet_id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert got["pretty"]["verdict"] == "present", got["pretty"]
+    assert got["plain"]["verdict"] == "absent", got["plain"]
