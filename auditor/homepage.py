@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from auditor.css import declared_backgrounds, selector_names, stylesheet_backgrounds
+from auditor.text import as_published
 
 FEED_TYPES = (
     "application/rss+xml",
@@ -196,7 +197,8 @@ class _Reader(HTMLParser):
         self.in_title = self.in_title and tag != "title"
         if tag == "a" and self.link:
             href, title, parts = self.link
-            self.page.links.append(Link(href, " ".join("".join(parts).split()), self.region, title))
+            text = as_published("".join(parts))  # a section's name as the site writes it
+            self.page.links.append(Link(href, text, self.region, as_published(title)))
             self.link = None
         if tag in BLOCK_TAGS:
             self.flush()

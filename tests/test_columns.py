@@ -1,3 +1,5 @@
+import json
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -175,3 +177,57 @@ def test_duplicate_category_counts_for_its_column_on_a_loopback_site(tmp_path, s
         "SELECT count(*) AS n FROM article_columns WHERE column_id = 'loi_ich_doan_vien'"
     )
     assert linked[0]["n"] == sum(1 for p in site.posts if {10, 13} & set(p.categories))
+
+
+# -- category and section names are stored as published (NFC), keys computed -----------------
+
+NFD_NAME = unicodedata.normalize("NFD", "Công đoàn vì lợi ích đoàn viên")
+OLD_TONES = "Thiết chế Công đoàn – hoà hợp, thuỷ chung"  # old placement, kept as written
+
+
+def published_names_site(rest: str) -> FakeSite:
+    site = FakeSite(
+        categories={
+            10: (NFD_NAME, "cong-doan-vi-loi-ich-doan-vien"),
+            11: (OLD_TONES, "thiet-che-hoa-hop"),
+            12: ("Thời sự &amp; bình luận", "thoi-su"),
+        },
+        rest=rest,
+    )
+    for n in range(12):
+        when = FIRST_MONDAY + timedelta(days=n)
+        site.posts.append(FakePost(n + 1, f"Bài {n + 1}", when, ((10,), (11,), (12,))[n % 3]))
+    return site
+
+
+@pytest.mark.parametrize("rest", ["open", "blocked"], ids=["REST", "feeds"])
+def test_category_names_are_stored_as_published(tmp_path, serve, rest):
+    server = serve(published_names_site(rest))
+    config = one_outlet(tmp_path, server.url, "pub", name="P")
+    db = tmp_path / "a.db"
+    assert run(config, db, "crawl") == 0
+    store = Store(db)
+    names = {r["name"] for r in store.q("SELECT name FROM terms WHERE outlet_id = 'pub'")}
+    assert unicodedata.normalize("NFC", NFD_NAME) in names and OLD_TONES in names
+    assert "Thời sự & bình luận" in names
+    assert all(unicodedata.is_normalized("NFC", n) for n in names)
+    sources = store.q("SELECT column_id, value FROM column_sources WHERE kind = 'category'")
+    assert {(r["column_id"], r["value"]) for r in sources} == {
+        ("loi_ich_doan_vien", unicodedata.normalize("NFC", NFD_NAME)),
+    }
+    in_articles = {
+        t["name"]
+        for r in store.q("SELECT terms FROM articles")
+        for t in json.loads(r["terms"])
+        if t["name"]
+    }
+    assert OLD_TONES in in_articles  # matching keys are computed; the text stays
+
+
+def test_section_names_from_menus_are_nfc_as_written():
+    from auditor.homepage import read_page
+
+    nfd = unicodedata.normalize("NFD", "Thiết chế CĐ – hoà hợp")
+    page = read_page(f'<nav><a href="/tc.html" title="{nfd}">{nfd}</a></nav>', "https://x.vn/")
+    assert page.links[0].text == page.links[0].title == "Thiết chế CĐ – hoà hợp"
+    assert unicodedata.is_normalized("NFC", page.links[0].text)
