@@ -99,6 +99,7 @@ VOID_TAGS = frozenset(
     ]
 )
 SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "svg"))
+SVG_TEXT = frozenset(("text", "tspan", "textpath"))  # the words an inline SVG draws
 REGION_WORDS = (
     "marquee",
     "slider",
@@ -163,6 +164,7 @@ class _Reader(HTMLParser):
         self.link: tuple[str, str, list[str]] | None = None  # (href, title, text parts)
         self.in_style = False
         self.in_title = False
+        self.svg = 0  # depth of inline <svg>: only the words it draws are read
 
     @property
     def region(self) -> str:
@@ -170,6 +172,9 @@ class _Reader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v or "") for k, v in attrs}
+        if self.svg or tag == "svg":
+            self._svg_start(tag, a)
+            return
         if tag in SKIP_TAGS:
             self.page.scripts += tag == "script"
             self.in_style = tag == "style"
@@ -190,6 +195,9 @@ class _Reader(HTMLParser):
             self.stack.append((tag, region))
 
     def handle_endtag(self, tag):
+        if self.svg:
+            self._svg_end(tag)
+            return
         if tag in SKIP_TAGS:
             self.skip = max(0, self.skip - 1)
             self.in_style = False
@@ -210,13 +218,34 @@ class _Reader(HTMLParser):
     def handle_data(self, data):
         if self.in_style:
             self.page.styles.append(data)
-        if self.skip:
+        if self.skip or (self.svg and (not self.stack or self.stack[-1][0] not in SVG_TEXT)):
             return
         if not self.in_title:
             self.page.visible_chars += len("".join(data.split()))
         self.buffer.append(data)
         if self.link:
             self.link[2].append(data)
+
+    def _svg_start(self, tag, a):
+        """Inside an inline SVG, a banner's words are its <text> elements; titles, icons'
+        paths and styles are no text a reader sees."""
+        if tag == "svg":
+            self.flush()
+            self.svg += 1
+        if tag == "text":
+            self.buffer.append(" ")  # each <text> is a line of its own
+        self.stack.append((tag, _region(tag, a) or self.region))
+
+    def _svg_end(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+            if self.stack[i][0] == "svg":
+                return  # a stray end tag never closes the <svg> it sits in
+        if tag == "svg":
+            self.svg -= 1
+            self.flush()
 
     def flush(self):
         text = " ".join("".join(self.buffer).split())

@@ -210,3 +210,18 @@ def test_ocr_candidates_leave_out_logos_and_read_banner_regions_first():
     )
     got = [i.src.rsplit("/", 1)[-1] for i in ocr_candidates(page.images)]
     assert got == ["b.png", "h.png", "wide.png"]
+
+
+def test_inline_svg_banner_is_read_by_its_drawn_words():
+    svg = (
+        '<div class="banner"><svg viewBox="0 0 1200 120"><title>Ảnh</title><style>.t{}</style>'
+        '<path d="M0 0"/><text x="0" y="40">Chào mừng Đại hội</text>'
+        '<text y="80"><tspan>Công đoàn Việt Nam lần thứ XII</tspan></text></svg></div>'
+        "<p>Tin mới</p>"
+    )
+    page = read_page(svg, BASE)
+    assert [(b.text, b.region) for b in page.blocks] == [
+        ("Chào mừng Đại hội Công đoàn Việt Nam lần thứ XII", "banner"),
+        ("Tin mới", "body"),
+    ]
+    assert page.visible_chars == len("ChàomừngĐạihộiCôngđoànViệtNamlầnthứXIITinmới")
