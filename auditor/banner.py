@@ -134,3 +134,30 @@ def ocr_candidates(images, limit: int = 8) -> list:
         key=lambda i: 0 if i.region in _FIRST_LOOK else 1 if i.region in BANNER_REGIONS else 2
     )
     return picked[:limit]
+
+
+def banner_shaped(width: int, height: int) -> bool:
+    """Wide and flat: at least 500 px wide and twice as wide as high."""
+    return width >= 500 and height > 0 and width >= 2 * height
+
+
+_NOT_BANNER_REGIONS = ("nav", "menu", "footer", "sidebar", "stylesheet")
+
+
+def shape_candidates(images, prominent, limit: int = 6) -> list:
+    """The first images of the page, in its order, that are not prominent by where they sit
+    and whose size the HTML does not give: a banner in a plain <div> is found by fetching
+    them and keeping those shaped like a banner. Menus, footers, sidebars and stylesheet
+    rules for elements not on the page are left out."""
+    taken = {i.src for i in prominent}
+    picked = []
+    for image in images:
+        if image.src in taken or not image.src.startswith(("http://", "https://", "data:")):
+            continue
+        if image.region in _NOT_BANNER_REGIONS or (image.width and image.height):
+            continue  # a sized picture not prominent by now is no banner
+        if image.width and image.width < 500:
+            continue
+        taken.add(image.src)
+        picked.append(image)
+    return picked[:limit]

@@ -14,18 +14,20 @@ from __future__ import annotations
 import logging
 import subprocess
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from auditor import ocr
+from auditor import css, ocr
 from auditor.banner import (
     PageVerdict,
+    banner_shaped,
     check_page,
     logo_like,
     match_banner,
     ocr_candidates,
     script_shell,
+    shape_candidates,
 )
 from auditor.crawl import select_outlets
 from auditor.errors import FetchError
@@ -117,26 +119,40 @@ def _from(outlet_id: str, found: PageVerdict, ocr_text: str = "") -> BannerCheck
 
 
 def _add_stylesheet_images(client: Client, page: Page, base: str) -> list[str]:
-    """Background images of <style> blocks and of the site's own stylesheets join the
-    page's images; what could not be read is returned as notes."""
+    """Background images of <style> blocks and of the site's own stylesheets (and those
+    they @import) join the page's images; what could not be read is returned as notes."""
+    queue = list(page.stylesheets)
     for style in page.styles:
         page.images += css_images(page, style, base)
-    own = [u for u in dict.fromkeys(page.stylesheets) if same_site(u, base)]
-    notes = (
-        [f"{len(own) - MAX_STYLESHEETS} stylesheets not read"] if len(own) > MAX_STYLESHEETS else []
-    )
-    for url in own[:MAX_STYLESHEETS]:
-        try:
-            sheet = client.get(url)
-        except FetchError as e:
-            if e.status not in (404, 410):  # a missing sheet draws nothing in a browser either
-                notes.append(f"stylesheet {url}: {e.message}")
+        queue += css.imports(style, base)
+    notes: list[str] = []
+    done: set[str] = set()
+    while queue:
+        url = queue.pop(0)
+        if url in done or not same_site(url, base):
             continue
-        css = decode_html(sheet.body, sheet.content_type)
-        if len(css) > CSS_LIMIT:
-            notes.append(f"stylesheet {url}: only its first {CSS_LIMIT // 1024} KB read")
-        page.images += css_images(page, css[:CSS_LIMIT], sheet.final_url)
+        if len(done) == MAX_STYLESHEETS:
+            notes.append(f"stylesheets beyond {MAX_STYLESHEETS} not read, such as {url}")
+            break
+        done.add(url)
+        queue += _read_stylesheet(client, page, url, notes)
     return notes
+
+
+def _read_stylesheet(client: Client, page: Page, url: str, notes: list[str]) -> list[str]:
+    """Add one stylesheet's background images to the page; return what it imports."""
+    try:
+        sheet = client.get(url)
+    except FetchError as e:
+        if e.status not in (404, 410):  # a missing sheet draws nothing in a browser either
+            notes.append(f"stylesheet {url}: {e.message}")
+        return []
+    text = decode_html(sheet.body, sheet.content_type)
+    if len(text) > CSS_LIMIT:
+        notes.append(f"stylesheet {url}: only its first {CSS_LIMIT // 1024} KB read")
+        text = text[:CSS_LIMIT]
+    page.images += css_images(page, text, sheet.final_url)
+    return css.imports(text, sheet.final_url)
 
 
 def same_site(url: str, page_url: str) -> bool:
@@ -155,19 +171,24 @@ def _site_host(url: str) -> str:
 
 @dataclass
 class _Reading:
-    unread: list[str]
+    unread: list[str]  # why a candidate banner could not be seen
     read: int = 0
-    logos: int = 0
+    logos: int = 0  # pictures left out for their size or shape
+    passed: list[str] = field(default_factory=list)  # unsized images that could not be sized
 
 
 def _by_images(
     outlet_id: str, client: Client, page: Page, notes: list[str], why_no_ocr: str
 ) -> BannerCheck:
-    """Read the prominent images; absent only if every one was read, none matched, and the
-    page is not one drawn by scripts."""
+    """Read the prominent images, then the first unsized ones that prove banner-shaped;
+    absent only if every candidate was read, none matched, and the page is not one drawn
+    by scripts."""
     reading = _Reading(list(notes))
-    for image in ocr_candidates(page.images):
-        text, how = _image_text(client, image, reading, why_no_ocr)
+    prominent = ocr_candidates(page.images)
+    tiers = [(i, True) for i in prominent]
+    tiers += [(i, False) for i in shape_candidates(page.images, prominent)]
+    for image, prominent_one in tiers:
+        text, how = _image_text(client, image, reading, why_no_ocr, prominent_one)
         found = match_banner(text)
         if found:
             return BannerCheck(
@@ -182,37 +203,55 @@ def _by_images(
     if reading.unread or shell:
         why = "; ".join(w for w in [shell, *reading.unread] if w)
         return BannerCheck(outlet_id, "unknown", error=why[:500])
-    where = (
-        f"not in the text; images read: {reading.read}"
-        if reading.read
-        else "no banner text, no banner image"
-    )
+    return BannerCheck(outlet_id, "absent", location=_absent_where(reading)[:500])
+
+
+def _absent_where(reading: _Reading) -> str:
+    where = f"not in the text; images read: {reading.read}"
+    if not reading.read:
+        where = "no banner text, no banner image"
     if reading.logos:
-        where += f" (logos and icons left out: {reading.logos})"
-    return BannerCheck(outlet_id, "absent", location=where)
+        where += f" (left out for their size or shape: {reading.logos})"
+    if reading.passed:
+        where += f"; not sized: {'; '.join(reading.passed)}"
+    return where
 
 
 def _image_text(
-    client: Client, image: Image, reading: _Reading, why_no_ocr: str
+    client: Client, image: Image, reading: _Reading, why_no_ocr: str, prominent: bool
 ) -> tuple[str, str]:
-    """The text an image shows and how it was read; ("", "") when it was not (the reason
-    is noted in reading, unless the image is a logo or an icon)."""
+    """The text an image shows and how it was read; ("", "") when it was not. A prominent
+    image that cannot be seen makes the check unknown; an unsized one that cannot be
+    fetched is only noted, and is read only if it proves banner-shaped."""
     src = image.src if not image.src.startswith("data:") else image.src[:40] + "…"
     try:
         data = _image_bytes(client, image.src)
     except FetchError as e:
-        reading.unread.append(f"{src}: {e.message}")
+        gone = not prominent and e.status in (404, 410)  # a browser draws nothing there either
+        (reading.passed if gone else reading.unread).append(f"{src}: {e.message}")
         return "", ""
     info = sniff(data)
     if info is None:
-        reading.unread.append(f"{src}: not an image ({describe(data)})")
+        why = f"{src}: not an image ({describe(data)})"
+        (reading.unread if prominent else reading.passed).append(why)
         return "", ""
-    if logo_like(info.width, info.height):
+    if logo_like(info.width, info.height) or not (prominent or _banner_shaped(info)):
         reading.logos += 1
         return "", ""
     if info.format == "svg":
         reading.read += 1
         return svg_text(data), "SVG text"
+    return _ocr(data, info, src, reading, why_no_ocr)
+
+
+def _banner_shaped(info) -> bool:
+    """Wide and flat, as banners are (an SVG without a size is given the benefit)."""
+    if info.format == "svg" and not info.width:
+        return True
+    return banner_shaped(info.width, info.height)
+
+
+def _ocr(data: bytes, info, src: str, reading: _Reading, why_no_ocr: str) -> tuple[str, str]:
     why = _why_not_ocr(info, why_no_ocr)
     if why:
         reading.unread.append(f"{src}: not read: {why}")

@@ -16,6 +16,7 @@ _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _BACKGROUND = re.compile(r"background(?:-image)?\s*:\s*([^;]*)", re.I)
 _URL = re.compile(r"""url\(\s*(["']?)(.*?)\1\s*\)""", re.I | re.S)
+_IMPORT = re.compile(r"""@import\s+(?:url\(\s*(["']?)(.*?)\1\s*\)|(["'])(.*?)\3)""", re.I)
 _SIZE = re.compile(r"(?<![-\w])(width|height|min-height)\s*:\s*(\d+(?:\.\d+)?)px", re.I)
 
 
@@ -51,6 +52,12 @@ def stylesheet_backgrounds(css: str, base: str) -> list[Background]:
             continue  # @font-face and friends: no backgrounds to see
         found += declared_backgrounds(body, base, selector)
     return found
+
+
+def imports(css: str, base: str) -> list[str]:
+    """The stylesheets an `@import` pulls in (child themes import their parent's)."""
+    css = _COMMENT.sub(" ", css)
+    return [urljoin(base, m[1] or m[3]) for m in _IMPORT.findall(css) if (m[1] or m[3]).strip()]
 
 
 def selector_names(selector: str) -> list[str]:

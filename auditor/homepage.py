@@ -265,8 +265,6 @@ class _Reader(HTMLParser):
 
     def _names(self, a, region):
         """Remember where each id and class sits, so stylesheet rules can be placed."""
-        if region == "body":
-            return
         for name in [a.get("id", ""), *a.get("class", "").split()]:
             if name:
                 self.page.regions.setdefault(name, region)
@@ -359,10 +357,13 @@ def css_images(page: Page, css: str, base: str) -> list[Image]:
 def _selector_region(selector: str, regions: dict[str, str]) -> str:
     for name in reversed(selector_names(selector)):  # the element drawn is named last
         region = _region("", {"class": name}) or regions.get(name)
-        if region:
+        if region and region != "body":
             return region
     tags = re.findall(r"(?<![#.\w-])(header|nav|footer|marquee|aside)\b", selector.lower())
-    return _region(tags[-1], {}) if tags else "stylesheet"
+    if tags:
+        return _region(tags[-1], {})
+    # an element of the page shows it, somewhere; a rule for no element shows nothing
+    return "body" if any(n in regions for n in selector_names(selector)) else "stylesheet"
 
 
 def read_page(html_text: str, base: str) -> Page:

@@ -2,7 +2,15 @@
 
 import pytest
 
-from auditor.banner import logo_like, match_banner, ocr_candidates, script_shell
+from auditor.banner import (
+    banner_shaped,
+    logo_like,
+    match_banner,
+    ocr_candidates,
+    script_shell,
+    shape_candidates,
+)
+from auditor.css import imports
 from auditor.homepage import css_images, read_page
 from auditor.images import ImageInfo, data_uri, sniff, svg_text
 
@@ -225,3 +233,26 @@ def test_inline_svg_banner_is_read_by_its_drawn_words():
         ("Tin mới", "body"),
     ]
     assert page.visible_chars == len("ChàomừngĐạihộiCôngđoànViệtNamlầnthứXIITinmới")
+
+
+def test_unsized_images_of_the_page_are_sized_by_fetching_them():
+    page = read_page(
+        '<nav><img src="/menu-bg.png"></nav><div class="hd"><img src="/a.jpg">'
+        '<img src="/thumb.jpg" width="300" height="200"><img src="/wide.jpg" width="900"></div>'
+        '<div id="header"><img src="/h.png"></div><footer><img src="/f.png"></footer>',
+        BASE,
+    )
+    prominent = ocr_candidates(page.images)
+    assert [i.src.rsplit("/", 1)[-1] for i in prominent] == ["h.png", "wide.jpg"]
+    later = shape_candidates(page.images, prominent)
+    assert [i.src.rsplit("/", 1)[-1] for i in later] == ["a.jpg"]
+    assert banner_shaped(1400, 140) and banner_shaped(1000, 500)
+    assert not banner_shaped(400, 300) and not banner_shaped(800, 600)
+
+
+def test_stylesheet_imports():
+    css = '/* @import "no.css"; */ @import url("../parent/style.css"); @import \'print.css\' print;'
+    assert imports(css, "https://x.vn/child/style.css") == [
+        "https://x.vn/parent/style.css",
+        "https://x.vn/child/print.css",
+    ]

@@ -122,6 +122,36 @@ PAGES = {
     "only a logo and a dead stylesheet link": site(
         LOGO + "</div>" + MENU, '<link rel="stylesheet" href="/css/gone.css">'
     ),
+    "unsized image in a plain div, after a thumbnail": site(
+        '<div class="hd"><img src="/img/tin.jpg"><img src="/img/chao.jpg"></div>' + MENU,
+        files={
+            "/img/tin.jpg": (drawn((400, 300), "JPEG"), "image/jpeg"),
+            "/img/chao.jpg": (banner_png(), "image/jpeg"),
+        },
+    ),
+    "background in a stylesheet a child theme imports": site(
+        '<div class="site-branding"></div>' + MENU,
+        '<link rel="stylesheet" href="/wp-content/themes/con/style.css">',
+        files={
+            "/wp-content/themes/con/style.css": (
+                b'@import url("../me/style.css"); .site-title { color: red }',
+                "text/css",
+            ),
+            "/wp-content/themes/me/style.css": (
+                b".site-branding { background-image: url(img/nen.png) }"
+                b" .not-on-page { background: url(img/other.png) }",
+                "text/css",
+            ),
+            "/wp-content/themes/me/img/nen.png": (banner_png(), PNG),
+        },
+    ),
+    "a missing unsized image is noted, not held against the page": site(
+        '<div class="hd"><img src="/img/gone.jpg"><img src="/img/tin.jpg"></div>' + MENU,
+        files={"/img/tin.jpg": (drawn((400, 300), "JPEG"), "image/jpeg")},
+    ),
+    "an unsized image the server fails (503) is unknown": site(
+        '<div class="hd"><img src="/img/slow.jpg"></div>' + MENU,
+    ),
     "another congress in a header image": site(
         '<div id="header"><img src="/img/doan.png" alt=""></div>' + MENU,
         files={
@@ -132,6 +162,9 @@ PAGES = {
         },
     ),
 }
+PAGES["an unsized image the server fails (503) is unknown"].routes["/img/slow.jpg"] = lambda h: (
+    h.send(503, b"busy", "text/plain")
+)
 PAGES["stylesheet cannot be fetched"].routes["/css/broken.css"] = lambda h: h.send(
     500, b"error", "text/plain"
 )
@@ -146,8 +179,15 @@ EXPECTED = {
     "banner image is an HTML page": ("unknown", "not an image"),
     "banner image cannot be fetched": ("unknown", "HTTP 404"),
     "stylesheet cannot be fetched": ("unknown", "stylesheet"),
-    "only a logo and a dead stylesheet link": ("absent", "logos and icons left out: 1"),
+    "only a logo and a dead stylesheet link": ("absent", "left out for their size or shape: 1"),
     "another congress in a header image": ("absent", "images read: 1"),
+    "unsized image in a plain div, after a thumbnail": ("present", "image in body (img, OCR)"),
+    "background in a stylesheet a child theme imports": ("present", "stylesheet"),
+    "a missing unsized image is noted, not held against the page": (
+        "absent",
+        "not sized: http",
+    ),
+    "an unsized image the server fails (503) is unknown": ("unknown", "HTTP 503"),
 }
 
 
