@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from auditor import css, ocr
 from auditor.banner import (
+    SHELL_MAX_CHARS,
     PageVerdict,
     banner_shaped,
     check_page,
@@ -94,11 +95,9 @@ def check_banners(
 
 def check_outlet(outlet: Outlet, client: Client, why_no_ocr: str) -> BannerCheck:
     try:
-        page_bytes = client.get(outlet.url)
+        page, base = _homepage(client, outlet.url)
     except FetchError as e:
         return BannerCheck(outlet.id, "unknown", error=f"homepage: {e.message}")
-    base = page_bytes.final_url
-    page = read_page(decode_html(page_bytes.body, page_bytes.content_type), base)
     found = check_page(page)
     if found.verdict == "present":
         return _from(outlet.id, found)
@@ -107,6 +106,19 @@ def check_outlet(outlet: Outlet, client: Client, why_no_ocr: str) -> BannerCheck
     if found.verdict == "present":
         return _from(outlet.id, found)
     return _by_images(outlet.id, client, page, notes, why_no_ocr)
+
+
+def _homepage(client: Client, url: str) -> tuple[Page, str]:
+    """The page a browser ends on: HTTP redirects are the fetcher's; a nearly empty page
+    that moves on by <meta http-equiv="refresh"> is followed once, to the same site."""
+    fetched = client.get(url)
+    page = read_page(decode_html(fetched.body, fetched.content_type), fetched.final_url)
+    target = page.refresh
+    moves = target and target != fetched.final_url and same_site(target, fetched.final_url)
+    if moves and page.visible_chars < SHELL_MAX_CHARS:
+        fetched = client.get(target)
+        page = read_page(decode_html(fetched.body, fetched.content_type), fetched.final_url)
+    return page, fetched.final_url
 
 
 def _from(outlet_id: str, found: PageVerdict, ocr_text: str = "") -> BannerCheck:

@@ -151,6 +151,7 @@ class Page:
     scripts: int = 0  # <script> elements
     visible_chars: int = 0  # characters of text a reader sees (not the <title>)
     regions: dict[str, str] = field(default_factory=dict)  # id / class name → its region
+    refresh: str = ""  # where <meta http-equiv="refresh"> sends the reader
 
 
 class _Reader(HTMLParser):
@@ -260,6 +261,8 @@ class _Reader(HTMLParser):
         rel = a.get("rel", "").lower().split() if tag == "link" else []
         if "alternate" in rel and a.get("type", "").lower() in FEED_TYPES and a.get("href"):
             self.page.feeds.append(urljoin(self.base, a["href"].strip()))
+        if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
+            self.page.refresh = _refresh_target(a.get("content", ""), self.base)
         if "stylesheet" in rel and a.get("href", "").strip():
             self.page.stylesheets.append(urljoin(self.base, a["href"].strip()))
 
@@ -301,6 +304,12 @@ def _region(tag: str, attrs: dict) -> str:
 
 LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-url")
 LAZY_SRCSETS = ("data-srcset", "data-lazy-srcset", "srcset")
+
+
+def _refresh_target(content: str, base: str) -> str:
+    """'0; url=/portal/' → the absolute URL ("" when the refresh only reloads the page)."""
+    found = re.search(r"""url\s*=\s*['"]?([^'"\s]+)""", content, re.I)
+    return urljoin(base, found.group(1)) if found else ""
 
 
 def _img_source(a: dict) -> tuple[str, str]:

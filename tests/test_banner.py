@@ -256,3 +256,9 @@ def test_stylesheet_imports():
         "https://x.vn/parent/style.css",
         "https://x.vn/child/print.css",
     ]
+
+
+def test_meta_refresh_target():
+    head = '<meta http-equiv="Refresh" content="3;url=\'home.aspx\'">'
+    assert read_page(head, "https://x.vn/a/").refresh == "https://x.vn/a/home.aspx"
+    assert read_page('<meta http-equiv="refresh" content="300">', BASE).refresh == ""

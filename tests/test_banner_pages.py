@@ -152,6 +152,11 @@ PAGES = {
     "an unsized image the server fails (503) is unknown": site(
         '<div class="hd"><img src="/img/slow.jpg"></div>' + MENU,
     ),
+    "homepage that moves on by meta refresh": site(
+        "<p>Đang chuyển trang…</p>",
+        "<meta http-equiv='refresh' content='0; URL=/portal/'>",
+        files={"/img/chao.png": (banner_png(), PNG)},
+    ),
     "another congress in a header image": site(
         '<div id="header"><img src="/img/doan.png" alt=""></div>' + MENU,
         files={
@@ -164,6 +169,9 @@ PAGES = {
 }
 PAGES["an unsized image the server fails (503) is unknown"].routes["/img/slow.jpg"] = lambda h: (
     h.send(503, b"busy", "text/plain")
+)
+PAGES["homepage that moves on by meta refresh"].routes["/portal/"] = lambda h: h.send(
+    200, html('<div class="banner"><img data-src="/img/chao.png"></div>' + MENU), "text/html"
 )
 PAGES["stylesheet cannot be fetched"].routes["/css/broken.css"] = lambda h: h.send(
     500, b"error", "text/plain"
@@ -181,6 +189,7 @@ EXPECTED = {
     "stylesheet cannot be fetched": ("unknown", "stylesheet"),
     "only a logo and a dead stylesheet link": ("absent", "left out for their size or shape: 1"),
     "another congress in a header image": ("absent", "images read: 1"),
+    "homepage that moves on by meta refresh": ("present", "image in banner (lazy img, OCR)"),
     "unsized image in a plain div, after a thumbnail": ("present", "image in body (img, OCR)"),
     "background in a stylesheet a child theme imports": ("present", "stylesheet"),
     "a missing unsized image is noted, not held against the page": (
