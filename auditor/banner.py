@@ -101,12 +101,19 @@ def check_page(page) -> PageVerdict:
 
 
 def script_shell(page) -> str:
-    """Why the page looks drawn by scripts (an empty <div id="app"> and a bundle), or "".
-    What such a page shows is not in its HTML, so its banner can be neither seen nor missed."""
-    if page.scripts and page.visible_chars < SHELL_MAX_CHARS:
+    """Why what the page shows is not in its HTML, or "": it is drawn by scripts (an empty
+    <div id="app"> and a bundle) or made of frames. Its banner can be neither seen nor missed."""
+    if page.visible_chars >= SHELL_MAX_CHARS:
+        return ""
+    if page.scripts:
         return (
             f"the page is drawn by scripts ({page.visible_chars} characters of visible text, "
             f"{page.scripts} scripts): what it shows is not in its HTML"
+        )
+    if page.frames:
+        return (
+            f"the page is made of frames ({page.visible_chars} characters of visible text; "
+            f"{', '.join(page.frames[:3])}): what they show is not in its HTML"
         )
     return ""
 

@@ -152,6 +152,7 @@ class Page:
     visible_chars: int = 0  # characters of text a reader sees (not the <title>)
     regions: dict[str, str] = field(default_factory=dict)  # id / class name → its region
     refresh: str = ""  # where <meta http-equiv="refresh"> sends the reader
+    frames: list[str] = field(default_factory=list)  # <frame> / <iframe> sources
 
 
 class _Reader(HTMLParser):
@@ -261,6 +262,8 @@ class _Reader(HTMLParser):
         rel = a.get("rel", "").lower().split() if tag == "link" else []
         if "alternate" in rel and a.get("type", "").lower() in FEED_TYPES and a.get("href"):
             self.page.feeds.append(urljoin(self.base, a["href"].strip()))
+        if tag in ("frame", "iframe") and a.get("src", "").strip():
+            self.page.frames.append(urljoin(self.base, a["src"].strip()))
         if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
             self.page.refresh = _refresh_target(a.get("content", ""), self.base)
         if "stylesheet" in rel and a.get("href", "").strip():

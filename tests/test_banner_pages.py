@@ -157,6 +157,9 @@ PAGES = {
         "<meta http-equiv='refresh' content='0; URL=/portal/'>",
         files={"/img/chao.png": (banner_png(), PNG)},
     ),
+    "homepage made of frames": site(
+        '<frameset rows="150,*"><frame src="/top.asp"><frame src="/main.asp"></frameset>'
+    ),
     "another congress in a header image": site(
         '<div id="header"><img src="/img/doan.png" alt=""></div>' + MENU,
         files={
@@ -189,6 +192,7 @@ EXPECTED = {
     "stylesheet cannot be fetched": ("unknown", "stylesheet"),
     "only a logo and a dead stylesheet link": ("absent", "left out for their size or shape: 1"),
     "another congress in a header image": ("absent", "images read: 1"),
+    "homepage made of frames": ("unknown", "made of frames"),
     "homepage that moves on by meta refresh": ("present", "image in banner (lazy img, OCR)"),
     "unsized image in a plain div, after a thumbnail": ("present", "image in body (img, OCR)"),
     "background in a stylesheet a child theme imports": ("present", "stylesheet"),
