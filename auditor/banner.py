@@ -126,7 +126,7 @@ def logo_like(width: int, height: int) -> bool:
     return 0 < width < 300 and 0 < height < 300 and 0.5 <= width / height <= 2
 
 
-def ocr_candidates(images, limit: int = 8) -> list:
+def ocr_candidates(images, limit: int | None = None) -> list:
     """Large or prominent images whose text the HTML does not give: worth reading. Those of
     banner and slider regions first, then header ones, then wide ones."""
     picked, seen = [], set()

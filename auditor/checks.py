@@ -42,6 +42,7 @@ log = logging.getLogger("auditor.checks")
 MAX_STYLESHEETS = 20  # the site's own stylesheets read per check
 CSS_LIMIT = 2 * 1024 * 1024  # characters of one stylesheet read; rules beyond are not seen
 DATA_URI_LIMIT = 5 * 1024 * 1024
+MAX_CANDIDATES = 12  # prominent images read per check
 MAX_PIXELS = 40_000_000  # larger images are not handed to OCR
 
 
@@ -197,6 +198,10 @@ def _by_images(
     by scripts."""
     reading = _Reading(list(notes))
     prominent = ocr_candidates(page.images)
+    if len(prominent) > MAX_CANDIDATES:  # a long slider: what is not read is not seen
+        rest = prominent[MAX_CANDIDATES:]
+        reading.unread.append(f"{len(rest)} more prominent images not read, such as {rest[0].src}")
+        prominent = prominent[:MAX_CANDIDATES]
     tiers = [(i, True) for i in prominent]
     tiers += [(i, False) for i in shape_candidates(page.images, prominent)]
     for image, prominent_one in tiers:

@@ -160,6 +160,13 @@ PAGES = {
     "homepage made of frames": site(
         '<frameset rows="150,*"><frame src="/top.asp"><frame src="/main.asp"></frameset>'
     ),
+    "a slider longer than what is read": site(
+        '<div class="slider">'
+        + "".join(f'<img src="/img/slide{n}.png">' for n in range(14))
+        + "</div>"
+        + MENU,
+        files={f"/img/slide{n}.png": (drawn((800, 300)), PNG) for n in range(14)},
+    ),
     "another congress in a header image": site(
         '<div id="header"><img src="/img/doan.png" alt=""></div>' + MENU,
         files={
@@ -193,6 +200,7 @@ EXPECTED = {
     "only a logo and a dead stylesheet link": ("absent", "left out for their size or shape: 1"),
     "another congress in a header image": ("absent", "images read: 1"),
     "homepage made of frames": ("unknown", "made of frames"),
+    "a slider longer than what is read": ("unknown", "2 more prominent images not read"),
     "homepage that moves on by meta refresh": ("present", "image in banner (lazy img, OCR)"),
     "unsized image in a plain div, after a thumbnail": ("present", "image in body (img, OCR)"),
     "background in a stylesheet a child theme imports": ("present", "stylesheet"),
