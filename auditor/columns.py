@@ -62,7 +62,7 @@ def resolve(
             )
         )
     terms = list(terms)
-    ambiguous = _ambiguous_loose_keys(terms, campaign)
+    ambiguous = ambiguous_loose_keys([t.name for t in terms], campaign)
     seen: set[tuple[str, str, str]] = set()
     for term in terms:
         match = match_name(term.name, term.slug, campaign, ambiguous)
@@ -79,13 +79,14 @@ def resolve(
     return dict(found)
 
 
-def _ambiguous_loose_keys(terms: list[Term], campaign: Campaign) -> frozenset[str]:
-    """Loose keys an outlet's terms give to some phrase that is not a column's name: there a
-    bare spelling could mean that other phrase, so it is not matched without diacritics."""
+def ambiguous_loose_keys(names: Iterable[str], campaign: Campaign) -> frozenset[str]:
+    """Loose keys an outlet's names (categories, tags, menu links) give to some phrase that
+    is not a column's name: there a bare spelling could mean that other phrase, so it is
+    not matched without diacritics."""
     columns = {name_key(n) for c in campaign.columns for n in (c.name, *c.aliases)}
     spellings: dict[str, set[str]] = defaultdict(set)
-    for t in terms:
-        spellings[loose_key(t.name)].add(name_key(t.name))
+    for name in names:
+        spellings[loose_key(name)].add(name_key(name))
     return frozenset(
         loose
         for loose, keys in spellings.items()

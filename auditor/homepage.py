@@ -388,14 +388,15 @@ def read_page(html_text: str, base: str) -> Page:
 
 def menu_sections(page: Page, campaign) -> list:
     """Links whose text (or URL slug) names a campaign column: where a site keeps it."""
-    from auditor.columns import match_name
+    from auditor.columns import ambiguous_loose_keys, match_name
     from auditor.types import SectionSeen
 
     found, seen = [], set()
+    ambiguous = ambiguous_loose_keys((k.text or k.title for k in page.links), campaign)
     for link in page.links:
         slug = urlsplit(link.href).path.rstrip("/").rsplit("/", 1)[-1]
         slug = re.sub(r"\.\w+$", "", slug)
-        match = match_name(link.text or link.title, slug, campaign)
+        match = match_name(link.text or link.title, slug, campaign, ambiguous)
         if match is None or (match[0], link.href) in seen:
             continue
         seen.add((match[0], link.href))

@@ -231,3 +231,13 @@ def test_section_names_from_menus_are_nfc_as_written():
     page = read_page(f'<nav><a href="/tc.html" title="{nfd}">{nfd}</a></nav>', "https://x.vn/")
     assert page.links[0].text == page.links[0].title == "Thiết chế CĐ – hoà hợp"
     assert unicodedata.is_normalized("NFC", page.links[0].text)
+
+
+def test_menu_links_follow_the_same_rule():
+    from auditor.homepage import menu_sections, read_page
+
+    campaign = Campaign("x", "", None, None, 2, (ColumnSpec("hn", "Hội nghị", ()),))
+    other = read_page('<a href="/a">hoi nghi</a><a href="/b">Hỏi nghị</a>', "https://x.vn/")
+    assert menu_sections(other, campaign) == []
+    both = read_page('<a href="/a">hoi nghi</a><a href="/b">HỘI NGHỊ</a>', "https://x.vn/")
+    assert [s.url for s in menu_sections(both, campaign)] == ["https://x.vn/a", "https://x.vn/b"]
