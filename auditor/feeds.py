@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -9,7 +10,7 @@ from datetime import UTC, datetime
 import feedparser
 
 from auditor.errors import ParseError
-from auditor.text import clean, html_to_text
+from auditor.text import as_published, clean, html_to_text
 from auditor.types import Article, Term
 from auditor.urls import canonical_url
 
@@ -73,7 +74,8 @@ def _article(entry: dict, feed_url: str, base: str) -> Article | None:
     summary = entry.get("summary") or ""
     content = " ".join(c.get("value", "") for c in entry.get("content") or [])
     terms = tuple(
-        Term("category", clean(t.get("term") or t.get("label") or ""))
+        # WordPress writes its stored "&amp;" even inside CDATA: the reader sees "&"
+        Term("category", as_published(html.unescape(t.get("term") or t.get("label") or "")))
         for t in entry.get("tags") or []
         if (t.get("term") or t.get("label"))
     )

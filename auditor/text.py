@@ -57,6 +57,14 @@ def clean(text: str | None) -> str:
     return _SPACES.sub(" ", nfc(text)).strip()
 
 
+def as_published(text: str | None) -> str:
+    """Text to store as the outlet published it: NFC and spacing only. Tone-mark placement
+    and look-alike letters are left alone; they are unified only in keys (name_key)."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
 def html_to_text(fragment: str | None) -> str:
     """Plain text from an HTML fragment (WordPress content, feed summaries)."""
     if not fragment:
