@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from auditor.types import Campaign, ColumnSummary, WeekResult
+from auditor.undated import in_doubt
 
 MET, MISSED, IN_PROGRESS, UNKNOWN = "met", "missed", "in_progress", "unknown"
 STATUSES = (MET, MISSED, IN_PROGRESS, UNKNOWN)
@@ -32,6 +33,7 @@ class ColumnFacts:
     coverage: tuple[tuple[datetime, datetime], ...]  # UTC intervals fully seen
     on_topic: frozenset[int] | None = None  # ids of the column's articles on its topic
     elsewhere: tuple[tuple[int, datetime], ...] = ()  # on-topic articles in no column
+    undated: tuple[tuple[datetime, datetime], ...] = ()  # spans of undated articles (undated.py)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,8 @@ def audit_column(
     results = []
     for week in weeks(campaign, tz, now):
         ids = tuple(i for when, i in counted if week.start <= when < week.end)
-        status = judge_week(week, ids, campaign.min_articles_per_week, covered(week, merged), now)
+        seen = covered(week, merged) and not in_doubt(week.start, week.end, facts.undated)
+        status = judge_week(week, ids, campaign.min_articles_per_week, seen, now)
         in_week = [i for when, i in published if week.start <= when < week.end]
         on_topic = None if facts.on_topic is None else sum(i in facts.on_topic for i in in_week)
         results.append(

@@ -408,7 +408,8 @@ def _write(output: Path | None, text: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_state
 def status_cmd(state: State, as_json: bool) -> None:
-    """Per outlet: the last crawl (when, how long, requests, new/updated, error), the next
+    """Per outlet: the last crawl (when, how long, requests, new/updated, undated
+    articles, error), the next
     scheduled run and the consecutive failures.
 
     Example: auditor status --json
@@ -430,6 +431,7 @@ def status_cmd(state: State, as_json: bool) -> None:
                 "failures",
                 "requests",
                 "new/upd",
+                "undated",
                 "next run (UTC)",
                 "error",
             ),
@@ -442,6 +444,7 @@ def status_cmd(state: State, as_json: bool) -> None:
                     r["consecutive_failures"],
                     r["requests"],
                     f"{r['new_articles'] or 0}/{r['updated_articles'] or 0}",
+                    r.get("undated") or 0,
                     r["next_run"] or "",
                     _short(r["last_error"] or "", 60),
                 )
