@@ -198,7 +198,8 @@ def _ascii_view(head: bytes) -> bytes:
         (b"\xfe\xff", "utf-16-be"),
     ):
         if head.startswith(bom):
-            return head.decode(codec, "replace").encode("ascii", "replace")
+            text = head.decode(codec, "replace").lstrip("\ufeff")
+            return text.encode("ascii", "replace")
     return head.removeprefix(b"\xef\xbb\xbf")
 
 
