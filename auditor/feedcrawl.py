@@ -180,6 +180,9 @@ def _note_skipped(h: Harvest, url: str, pages: list[FeedPage]) -> None:
     for page in pages:
         for reason, n in page.skipped:
             reasons[reason] = reasons.get(reason, 0) + n
+    merged = sum(p.merged for p in pages)
+    if merged:
+        h.notes.append(f"feed {url}: {merged} duplicate entries folded")
     if reasons:
         total = sum(reasons.values())
         h.skipped += total

@@ -39,7 +39,7 @@ def parse_json_feed(
         if not isinstance(item, dict):
             skipped["not a JSON object"] += 1
             continue
-        guid = str(item.get("id") or "").strip()
+        guid = _id(item.get("id"))
         link = article_link(_str(item.get("url")), guid, base)
         if not isinstance(link, tuple):
             skipped[link] += 1
@@ -69,4 +69,12 @@ def _article(item: dict, url: str, guid: str, tz: ZoneInfo) -> Article:
 
 
 def _str(value: object) -> str:
-    return value if isinstance(value, str) else ("" if value is None else str(value))
+    """A field the spec says is a string; anything else is taken as absent."""
+    return value if isinstance(value, str) else ""
+
+
+def _id(value: object) -> str:
+    """JSON Feed 1.1: an id given as a number is read as its string."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    return str(value).strip()

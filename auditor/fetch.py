@@ -245,7 +245,8 @@ class Client:
         if status == 304 and conditional:
             raise NotModified(url)
         if 300 <= status < 400:  # requests follows every redirect that says where to
-            raise FetchError(url, f"HTTP {status} without a Location to follow", status=status)
+            what = "a redirect without Location" if status != 304 else "not asked for"
+            raise FetchError(url, f"HTTP {status}: {what}", status=status)
         if status >= 400:
             retry_after = _retry_after(response.headers.get("Retry-After"), self.fetcher._now())
             if retry_after is not None:

@@ -259,7 +259,7 @@ def body_site(status: int, body: bytes, headers: dict) -> FakeSite:
 
 def test_a_redirect_without_location_is_an_error(serve):
     server = serve(body_site(302, b"<rss version='2.0'><channel/></rss>", {}))
-    with pytest.raises(FetchError, match="HTTP 302 without a Location"):
+    with pytest.raises(FetchError, match="HTTP 302: a redirect without Location"):
         Fetcher(FAST).client().get(server.url + "/x")
 
 
