@@ -24,7 +24,7 @@ _TIME = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[:hg]\s*(\d{2})(?:\s*:\s*(\d{2}))?(
 _OFFSET = re.compile(r"\b(?:GMT|UTC|UT)\s*(?:([+-])\s*(\d{1,2})(?::?(\d{2}))?)?", re.I)
 # what says "this instant has a zone": Z, ±hh:mm after a time, or a zone name
 _HAS_ZONE = re.compile(
-    r"(\d(?:\.\d+)?Z$)|(\d:?\d{2}(?::?\d{2})?(?:\.\d+)?\s*\(?[+-]\d{2}:?\d{2}\)?\s*$)"
+    r"(\d(?:\.\d+)?Z$)|(\d:?\d{2}(?::?\d{2})?(?:\.\d+)?\s*\(?[+-]\d{2}(?::?\d{2})?\)?\s*$)"
     r"|\b(GMT|UTC|UT|ICT|[ECMP][SD]T|Z)\b|(\d:\d{2}(?::\d{2})?\s+[A-Z]{1,5}$)",
     re.I,
 )

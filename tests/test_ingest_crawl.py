@@ -285,3 +285,32 @@ def test_the_size_cap_holds_after_decompression(serve):
     server = serve(body_site(200, bomb, {"Content-Encoding": "gzip"}))
     with pytest.raises(FetchError, match="decompressed"):
         Fetcher(FAST).client().get(server.url + "/x")
+
+
+def test_a_json_feed_announced_on_the_homepage_is_found_and_read(tmp_path, serve):
+    def home(h):
+        head = '<link rel="alternate" type="application/feed+json" title="Tin" href="/tin.json">'
+        h.send(200, f"<html><head>{head}</head><body>Trang chủ</body></html>".encode(), "text/html")
+
+    def json_feed(h):
+        body = {
+            "version": "https://jsonfeed.org/version/1",
+            "title": "Báo",
+            "items": [{"id": "1", "url": "/tin/1", "title": "Bài", "tags": [COLUMN]}],
+        }
+        h.send(200, json.dumps(body).encode(), "application/feed+json")
+
+    site = FakeSite(
+        routes={
+            "/robots.txt": lambda h: h.send(404, b"", "text/plain"),
+            "/": home,
+            "/tin.json": json_feed,
+        }
+    )
+    server = serve(site)
+    config = write_config(
+        tmp_path, f'- {{id: o, name: O, kind: website, url: "{server.url}/", wordpress: false}}\n'
+    )
+    db = tmp_path / "a.db"
+    assert run(config, db, "crawl") == 0
+    assert [r["url"] for r in articles(db)] == [f"{server.url}/tin/1"]
