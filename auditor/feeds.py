@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -33,6 +33,7 @@ from auditor.urls import canonical_url
 
 NO_LINK = "no link and no http(s) guid"
 BAD_LINK = "link is not http(s)"
+ROOT_LINK = "link is the site's homepage"
 
 
 @dataclass(frozen=True)
@@ -123,15 +124,27 @@ def entry_article(entry: dict, base: str, tz: ZoneInfo) -> Article | str:
 
 def article_link(href: str, guid: str, base: str) -> tuple[str] | str:
     """(absolute link,) or the reason there is none. A guid stands in for a missing link
-    only when it is an http(s) URL: "urn:uuid:…" or "123" is not an address."""
+    only when it is an http(s) URL: "urn:uuid:…" or "123" is not an address. A site's
+    root is never an article's address: broken CMSs give it to every item, and taking it
+    would fold a whole column into one article."""
+    guid_url = guid.lower().startswith(("http://", "https://")) and not is_root(guid)
+    if href and is_root(urljoin(base, href.strip())):
+        if not guid_url:
+            return ROOT_LINK
+        href = ""
     if not href:
-        if not guid.lower().startswith(("http://", "https://")):
+        if not guid_url:
             return NO_LINK
         href = guid
     link = urljoin(base, href.strip())
     if not link.lower().startswith(("http://", "https://")):
         return BAD_LINK
     return (canonical_url(link),)
+
+
+def is_root(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return bool(parts.netloc) and parts.path in ("", "/") and not parts.query
 
 
 def _alternate(entry: dict) -> str:

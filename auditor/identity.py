@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from auditor.text import name_key
 from auditor.types import Article
@@ -25,9 +26,14 @@ def guid_key(guid: str) -> str:
     return url_key(guid) if guid.lower().startswith(("http://", "https://")) else guid
 
 
+def _root(guid: str) -> bool:
+    parts = urlsplit(guid.strip())
+    return bool(parts.netloc) and parts.path in ("", "/") and not parts.query
+
+
 def keys(a: Article) -> set[str]:
     found = {"url:" + url_key(u) for u in (a.url, *a.aliases) if u}
-    if a.guid.strip():
+    if a.guid.strip() and not _root(a.guid):  # a homepage as guid identifies nothing
         found.add("guid:" + guid_key(a.guid))
     if a.wp_id is not None:
         found.add(f"wp:{a.wp_id}")

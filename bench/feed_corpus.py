@@ -204,8 +204,8 @@ class Tally:
     unexplained: list[str] = field(default_factory=list)
     totals: Counter = field(default_factory=Counter)
 
-    def add(self, aspect: str, verdict: str, feed: str = "", detail: str = "") -> None:
-        self.counts[aspect][verdict] += 1
+    def add(self, aspect: str, verdict: str, feed: str = "", detail: str = "", n: int = 1) -> None:
+        self.counts[aspect][verdict] += n
         if verdict.startswith("UNEXPLAINED"):
             self.unexplained.append(f"{feed}: {aspect}: {detail}")
 
@@ -294,14 +294,26 @@ def _entries(feed: Feed, entries: list, rows: list, crawl_row: dict, tally: Tall
     if gap == 0 and not skipped and not folded:
         tally.add("entries", "same count")
     elif gap == skipped + folded:
-        if skipped:
-            tally.add(
-                "entries", "entries without an http(s) link or guid skipped, counted (rule 4)"
-            )
+        for reason, n in _skip_reasons(crawl_row):
+            tally.add("entries", f"entries skipped and counted: {reason} ({_RULE[reason]})", n=n)
         if folded:
-            tally.add("entries", "copies of one article folded (rule 1)")
+            tally.add("entries", "entries folded into another copy (rule 1)", n=folded)
     else:
         tally.add("entries", "UNEXPLAINED count", feed.name, f"{len(entries)} vs {len(rows)}")
+
+
+_RULE = {
+    "no link and no http(s) guid": "rule 4",
+    "link is not http(s)": "rule 4",
+    "link is the site's homepage": "rule 1: a homepage identifies no article",
+}
+
+
+def _skip_reasons(crawl_row: dict) -> list[tuple[str, int]]:
+    m = re.search(r"entries skipped \((.*?)\)(?:;|$)", crawl_row["notes"] or "")
+    if not m:
+        return []
+    return [(r.strip(), int(n)) for r, n in re.findall(r"([^,:]+): (\d+)", m.group(1))]
 
 
 def _refusal(error: str) -> str:
@@ -448,7 +460,8 @@ def summary(roots, feeds, reports, crashes, took, tally: Tally) -> None:
     )
     print(", ".join(f"{k}: {v}" for k, v in tally.totals.items()))
     for aspect, counts in tally.counts.items():
-        print(f"\n{aspect} (per {'feed' if aspect == 'entries' else 'stored entry'}):")
+        unit = "entries skipped or folded, feeds otherwise" if aspect == "entries" else "entries"
+        print(f"\n{aspect} ({unit}):")
         for verdict, n in counts.most_common():
             print(f"  {n:6d}  {verdict}")
     print(f"\nunexplained differences: {len(tally.unexplained)}")

@@ -305,3 +305,23 @@ def test_an_undated_article_keeps_a_covered_week_from_being_missed():
 def test_in_doubt_is_an_overlap():
     a, b, c = (datetime(2017, 10, d, tzinfo=UTC) for d in (2, 9, 16))
     assert in_doubt(a, b, [(a, a)]) and not in_doubt(b, c, [(a, a)])
+
+
+def test_a_homepage_is_neither_an_article_address_nor_an_identity():
+    root = "https://bao.example.vn/"
+    items = (
+        f"<item><title>Một</title><link>{root}</link><guid>{root}</guid></item>"
+        f"<item><title>Hai</title><link>{root}</link><guid>https://bao.example.vn/tin/2</guid></item>"
+        + "".join(
+            f'<item><title>{t}</title><link>{root}tin/{n}</link><guid isPermaLink="false">'
+            f"{root}</guid></item>"
+            for n, t in ((3, "Ba"), (4, "Bốn"))
+        )
+    )
+    page = parse_feed(rss(items), FEED_URL)
+    assert [a.url for a in page.articles] == [
+        "https://bao.example.vn/tin/2",
+        "https://bao.example.vn/tin/3",
+        "https://bao.example.vn/tin/4",
+    ]
+    assert page.skipped == (("link is the site's homepage", 1),)
