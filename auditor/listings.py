@@ -75,6 +75,8 @@ def _section(h, client, state, config, now, read_feed, column_id, url, site_feed
         h.articles.append((Article(item.url, item.title, item.published, "html"), url))
     h.feeds.append(FeedSeen(url, column_id, "section page"))
     oldest = min((i.published for i in items if i.published), default=None)
+    start = BEGINNING if complete or oldest is None else oldest
+    h.undated_spans.update({i.url: (start, started) for i in items if i.published is None})
     if oldest is None and not complete:
         return
     h.coverage.append(

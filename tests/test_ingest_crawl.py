@@ -314,3 +314,32 @@ def test_a_json_feed_announced_on_the_homepage_is_found_and_read(tmp_path, serve
     db = tmp_path / "a.db"
     assert run(config, db, "crawl") == 0
     assert [r["url"] for r in articles(db)] == [f"{server.url}/tin/1"]
+
+
+def test_a_section_listing_with_an_undated_item_proves_no_week_missed(tmp_path, serve, capsys):
+    from portals import Portal, page
+    from test_homepage import audit_weekly
+
+    def congress(rows):
+        return {r["week"]: r["status"] for r in rows if r["column_id"] == "dai_hoi_cong_doan"}
+
+    plain = Portal()
+    server = serve(plain.site)
+    config = write_config(tmp_path, f'- {{id: p, name: P, kind: website, url: "{server.url}/"}}\n')
+    before = congress(audit_weekly(config, tmp_path / "a.db", capsys))
+    assert "missed" in before.values()
+
+    portal = Portal()
+    path, title, _ = portal.congress[0]
+    portal.site.routes[path] = lambda h: page(h, f"<h1>{title}</h1><p>Không ghi ngày</p>")
+    server = serve(portal.site)
+    (tmp_path / "b").mkdir()
+    config = write_config(
+        tmp_path / "b", f'- {{id: p, name: P, kind: website, url: "{server.url}/"}}\n'
+    )
+    after = congress(audit_weekly(config, tmp_path / "b.db", capsys))
+    # every week the undated article may belong to is unknown; none is called missed
+    assert "missed" not in after.values()
+    assert {w for w, s in before.items() if s == "missed"} <= {
+        w for w, s in after.items() if s == "unknown"
+    }
