@@ -325,3 +325,15 @@ def test_a_homepage_is_neither_an_article_address_nor_an_identity():
         "https://bao.example.vn/tin/4",
     ]
     assert page.skipped == (("link is the site's homepage", 1),)
+
+
+def test_rest_titles_are_stored_as_published_too():
+    from auditor.wordpress import parse_posts
+
+    title = unicodedata.normalize("NFD", "Tỉnh uỷ &#8220;hoà&#8221; <em>khoẻ</em>")
+    [post] = parse_posts(
+        [{"id": 5, "link": "https://bao.example.vn/5", "title": {"rendered": title}}],
+        {},
+        "https://bao.example.vn/",
+    )
+    assert post.title == "Tỉnh uỷ \u201choà\u201d khoẻ"
