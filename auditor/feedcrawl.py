@@ -146,20 +146,15 @@ def _take_feed(
     wordpress = any(p.is_wordpress for p in pages) or bool(h.api_root)
     for page in pages:
         for a in page.articles:
-            post_id = _post_id(a) if wordpress else None
-            if a.wp_id is None and post_id is not None:
-                a = _with_wp_id(a, post_id)
+            if wordpress and a.wp_id is None and _post_id(a) is not None:
+                a = _with_wp_id(a, _post_id(a))
             h.articles.append((a, url))
     h.feeds.append(FeedSeen(url, column_id, pages[0].title))
-    _note_skipped(h, url, pages)
+    _note_page_facts(h, url, pages, complete, started)
     oldest = min((p.oldest for p in pages if p.oldest), default=None)
-    start = BEGINNING if complete or oldest is None else oldest
-    for page in pages:  # an undated item may be anywhere in what the listing spans
-        for a in page.articles:
-            if a.published is None:
-                h.undated_spans[a.url] = (start, started)
     if oldest is None and not complete:
         return
+    start = BEGINNING if complete else oldest
     ids = [column_id] if column_id else [c.id for c in config.campaign.columns]
     h.coverage += [Coverage(i, start, started, f"feed:{url}") for i in ids]
 
@@ -173,6 +168,20 @@ def _post_id(a: Article) -> int | None:
     if wp_post_id(a.guid) is not None:
         return wp_post_id(a.guid)
     return wp_post_id(a.url) if urlsplit(a.url).path in ("", "/") else None
+
+
+def _note_page_facts(
+    h: Harvest, url: str, pages: list[FeedPage], complete: bool, started: datetime
+) -> None:
+    """What the feed's pages showed beside articles: entries skipped (with the reason),
+    copies folded, and where each item still undated may lie (auditor/undated.py)."""
+    oldest = min((p.oldest for p in pages if p.oldest), default=None)
+    start = BEGINNING if complete or oldest is None else oldest
+    for page in pages:
+        for a in page.articles:
+            if a.published is None:
+                h.undated_spans[a.url] = (start, started)
+    _note_skipped(h, url, pages)
 
 
 def _note_skipped(h: Harvest, url: str, pages: list[FeedPage]) -> None:
