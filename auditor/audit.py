@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from auditor.types import Campaign, ColumnSummary, WeekResult
+from auditor.undated import in_doubt
 
 MET, MISSED, IN_PROGRESS, UNKNOWN = "met", "missed", "in_progress", "unknown"
 YES, NO = "yes", "no"  # a column's existence: yes, no or unknown
@@ -36,6 +37,7 @@ class ColumnFacts:
     listing: str = ""  # a complete listing of the outlet's categories/tags/menu, and when
     placed: str = ""  # the operator's word on where the column is, not yet seen there
     sources: tuple[tuple[datetime, datetime, str], ...] = ()  # coverage with its listing
+    undated: tuple[tuple[datetime, datetime], ...] = ()  # spans of undated articles (undated.py)
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def audit_column(
     results = []
     for week in weeks(campaign, tz, now):
         ids = tuple(i for when, i in counted if week.start <= when < week.end)
-        is_covered = covered(week, merged)
+        is_covered = covered(week, merged) and not in_doubt(week.start, week.end, facts.undated)
         status = judge_week(week, ids, campaign.min_articles_per_week, is_covered, now)
         by = (
             covered_by(week, facts.sources)

@@ -508,7 +508,8 @@ def _write(output: str | None, text: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_state
 def status_cmd(state: State, as_json: bool) -> None:
-    """Per outlet: the last crawl (when, how long, requests, new/updated, error), the next
+    """Per outlet: the last crawl (when, how long, requests, new/updated, undated
+    articles, error), the next
     scheduled run and the consecutive failures.
 
     Example: auditor status --json
@@ -531,6 +532,7 @@ def status_cmd(state: State, as_json: bool) -> None:
                 "failures",
                 "requests",
                 "new/upd",
+                "undated",
                 "next run",
                 "column list",
                 "error",
@@ -544,6 +546,7 @@ def status_cmd(state: State, as_json: bool) -> None:
                     r["consecutive_failures"],
                     r["requests"],
                     f"{r['new_articles'] or 0}/{r['updated_articles'] or 0}",
+                    r.get("undated") or 0,
                     labels_mod.local_time(r["next_run"], tz, "en"),
                     r["column_listing"].split(" read at ")[0] or "none yet",
                     _short(r["last_error"] or "", 60),

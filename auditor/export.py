@@ -46,6 +46,7 @@ OUTLET_TAIL = (
     "last_crawl_at",
     "last_crawl_status",
     "last_error",
+    "undated_articles",
 )
 ARTICLES = (
     "outlet_id",
@@ -89,6 +90,7 @@ LABELS = {
         "last_crawl_at": "Lần thu thập gần nhất",
         "last_crawl_status": "Tình trạng thu thập",
         "last_error": "Lỗi",
+        "undated_articles": "Số bài không rõ ngày đăng",
         "article_id": "Mã bài",
         "published": "Ngày đăng",
         "title": "Tiêu đề",
@@ -135,6 +137,7 @@ LABELS = {
         "last_crawl_at": "Last crawl",
         "last_crawl_status": "Last crawl status",
         "last_error": "Last error",
+        "undated_articles": "Articles without a date",
         "article_id": "Article ID",
         "published": "Published",
         "title": "Title",
@@ -251,6 +254,8 @@ def outlet_rows(outlets: list[dict], column_results: list[dict]) -> list[dict]:
             "last_crawl_at": o["last_crawl_at"],
             "last_crawl_status": o["last_status"],
             "last_error": o["last_error"],
+            # undated articles count nowhere: a reader must know they exist
+            "undated_articles": o.get("undated") or 0,
         }
     for r in column_results:
         row = by_outlet.setdefault(r["outlet_id"], {"outlet_id": r["outlet_id"]})

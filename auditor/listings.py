@@ -92,8 +92,12 @@ def _section(h, client, state, config, column_id, url, first, html, started, bud
         h.articles.append((Article(item.url, item.title, item.published, "html"), url))
     h.feeds.append(FeedSeen(url, column_id, "section page"))
     oldest = min((i.published for i in items if i.published), default=None)
-    if not items or (oldest is None and not complete):
+    if not items:
         return  # a listing with no item proves nothing (it may be drawn by a script)
+    start = BEGINNING if complete or oldest is None else oldest
+    h.undated_spans.update({i.url: (start, started) for i in items if i.published is None})
+    if oldest is None and not complete:
+        return
     h.coverage.append(
         Coverage(column_id, BEGINNING if complete else oldest, started, f"feed:{url}", OWN_SECTION)
     )

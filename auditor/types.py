@@ -165,6 +165,7 @@ class Article:
     summary: str = ""
     text: str = ""
     terms: tuple[Term, ...] = ()
+    aliases: tuple[str, ...] = ()  # other URLs the same article was seen under
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,10 @@ class Harvest:
     retry_after: float | None = None  # the longest Retry-After a server asked for
     stopped: bool = False  # cut short by a stop request: not written at all
     homepage_read: bool = False
+    # feed items still undated → the span of the listing that showed them (UTC)
+    undated_spans: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
+    article_pages: int = 0  # article pages read to date undated feed items
+    skipped: int = 0  # feed entries left out (no usable link), reasons in notes
 
     @property
     def status(self) -> str:

@@ -126,6 +126,7 @@ class ColumnRows:
                     listing,
                     placed.get(column.id, ""),
                     sources,
+                    self._undated_spans(outlet_id, column.id),
                 )
             )
         return facts
@@ -164,6 +165,18 @@ class ColumnRows:
             (outlet_id,),
         )
         return f"{rows[0]['listing']} read at {rows[0]['started_at']}" if rows else ""
+
+    def _undated_spans(self, outlet_id: str, column_id: str) -> tuple:
+        """Where the column's undated articles may lie (see auditor/undated.py)."""
+        return tuple(
+            (from_iso(r["undated_from"]), from_iso(r["undated_to"]))
+            for r in self.q(
+                "SELECT a.undated_from, a.undated_to FROM articles a JOIN article_columns ac "
+                "ON ac.article_id = a.id WHERE ac.outlet_id = ? AND ac.column_id = ? AND "
+                "a.removed_at IS NULL AND a.published IS NULL AND a.undated_from IS NOT NULL",
+                (outlet_id, column_id),
+            )
+        )
 
     def _outside_any_column(self, outlet_id: str) -> list[tuple[int, datetime]]:
         return [

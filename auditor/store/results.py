@@ -121,7 +121,9 @@ class ResultRows:
     def outlet_rows(self) -> list[dict]:
         return self.q(
             "SELECT o.*, (SELECT count(*) FROM articles a WHERE a.outlet_id = o.id "
-            "AND a.removed_at IS NULL) AS articles, (SELECT requests FROM crawls c "
+            "AND a.removed_at IS NULL) AS articles, (SELECT count(*) FROM articles a WHERE "
+            "a.outlet_id = o.id AND a.removed_at IS NULL AND a.published IS NULL) AS undated, "
+            "(SELECT requests FROM crawls c "
             "WHERE c.outlet_id = o.id ORDER BY c.id DESC LIMIT 1) AS requests "
             "FROM outlets o ORDER BY o.id"
         )

@@ -150,3 +150,30 @@ def m007_coverage_scope(db: Database) -> None:
         "GROUP BY c.outlet_id)"
     )
     db.execute("ALTER TABLE week_results ADD COLUMN covered_by TEXT")
+
+
+@migrations()
+def m008_article_identity(db: Database) -> None:
+    """An article is recognised by any of its URLs, its guid or its WordPress id
+    (article_keys), and keeps every URL it was seen under (aliases). A feed item still
+    undated keeps the span of the listing that showed it: the audit cannot call a week of
+    that span missed. Each crawl counts the outlet's undated articles and skipped entries."""
+    from auditor.identity import keys
+    from auditor.types import Article
+
+    db.execute("""CREATE TABLE article_keys (
+        outlet_id TEXT, key TEXT, article_id INTEGER REFERENCES articles(id),
+        PRIMARY KEY (outlet_id, key))""")
+    db.execute("CREATE INDEX article_keys_article ON article_keys(article_id)")
+    db.execute("ALTER TABLE articles ADD COLUMN aliases TEXT DEFAULT '[]'")
+    db.execute("ALTER TABLE articles ADD COLUMN undated_from TEXT")
+    db.execute("ALTER TABLE articles ADD COLUMN undated_to TEXT")
+    db.execute("ALTER TABLE crawls ADD COLUMN undated INTEGER")
+    db.execute("ALTER TABLE crawls ADD COLUMN skipped INTEGER")
+    for r in list(db.query("SELECT id, outlet_id, url, guid, wp_id FROM articles ORDER BY id")):
+        article = Article(r["url"], "", None, "", guid=r["guid"] or "", wp_id=r["wp_id"])
+        for key in keys(article):
+            db.execute(
+                "INSERT OR IGNORE INTO article_keys (outlet_id, key, article_id) VALUES (?, ?, ?)",
+                (r["outlet_id"], key, r["id"]),
+            )
