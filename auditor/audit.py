@@ -17,8 +17,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from auditor.types import Campaign, ColumnSummary, WeekResult
+from auditor.undated import in_doubt
 
 MET, MISSED, IN_PROGRESS, UNKNOWN = "met", "missed", "in_progress", "unknown"
+YES, NO = "yes", "no"  # a column's existence: yes, no or unknown
 STATUSES = (MET, MISSED, IN_PROGRESS, UNKNOWN)
 
 
@@ -32,6 +34,10 @@ class ColumnFacts:
     coverage: tuple[tuple[datetime, datetime], ...]  # UTC intervals fully seen
     on_topic: frozenset[int] | None = None  # ids of the column's articles on its topic
     elsewhere: tuple[tuple[int, datetime], ...] = ()  # on-topic articles in no column
+    listing: str = ""  # a complete listing of the outlet's categories/tags/menu, and when
+    placed: str = ""  # the operator's word on where the column is, not yet seen there
+    sources: tuple[tuple[datetime, datetime, str], ...] = ()  # coverage with its listing
+    undated: tuple[tuple[datetime, datetime], ...] = ()  # spans of undated articles (undated.py)
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,15 @@ def covered(week: Week, merged: Sequence[tuple[datetime, datetime]]) -> bool:
     return any(s <= week.start and week.end <= e for s, e in merged)
 
 
+def covered_by(week: Week, sources: Sequence[tuple[datetime, datetime, str]]) -> str:
+    """The listings that showed the week: one that covers it whole when there is one, else
+    every listing that covers a part of it."""
+    whole = sorted({label for s, e, label in sources if s <= week.start and week.end <= e})
+    if whole:
+        return "; ".join(whole)
+    return "; ".join(sorted({label for s, e, label in sources if s < week.end and week.start < e}))
+
+
 def judge_week(
     week: Week, ids: tuple[int, ...], required: int, is_covered: bool, now: datetime
 ) -> str:
@@ -98,7 +113,13 @@ def audit_column(
     results = []
     for week in weeks(campaign, tz, now):
         ids = tuple(i for when, i in counted if week.start <= when < week.end)
-        status = judge_week(week, ids, campaign.min_articles_per_week, covered(week, merged), now)
+        is_covered = covered(week, merged) and not in_doubt(week.start, week.end, facts.undated)
+        status = judge_week(week, ids, campaign.min_articles_per_week, is_covered, now)
+        by = (
+            covered_by(week, facts.sources)
+            if status == MISSED or (is_covered and status == MET)
+            else ""
+        )
         in_week = [i for when, i in published if week.start <= when < week.end]
         on_topic = None if facts.on_topic is None else sum(i in facts.on_topic for i in in_week)
         results.append(
@@ -113,9 +134,10 @@ def audit_column(
                 status,
                 ids,
                 on_topic,
+                by,
             )
         )
-    return results, _summary(outlet_id, facts, published, results, campaign, tz, now)
+    return results, _summary(outlet_id, facts, published, results, campaign, tz, now, merged)
 
 
 def _summary(
@@ -126,11 +148,12 @@ def _summary(
     campaign: Campaign,
     tz: ZoneInfo,
     now: datetime,
+    merged: Sequence[tuple[datetime, datetime]],
 ) -> ColumnSummary:
     first = published[0][0].astimezone(tz).date() if published else None
-    timeliness = "" if first is None else ("on_time" if first <= campaign.start else "late")
+    exists, found_by = existence(facts, bool(published))
+    timeliness = _timeliness(exists, published, campaign, tz, merged)
     count = {s: sum(r.status == s for r in results) for s in STATUSES}
-    exists = bool(facts.found_by or published)
     off_topic = elsewhere = None
     if facts.on_topic is not None:
         off_topic = sum(i not in facts.on_topic for _, i in published)
@@ -139,7 +162,7 @@ def _summary(
         outlet_id=outlet_id,
         column_id=facts.column_id,
         exists=exists,
-        found_by=facts.found_by or ("articles linked to it" if published else ""),
+        found_by=found_by,
         first_article=first,
         timeliness=timeliness,
         weeks_met=count[MET],
@@ -152,10 +175,42 @@ def _summary(
     )
 
 
-def finding(exists: bool, filed: int, off_topic: int | None, elsewhere: int | None) -> str:
+def existence(facts: ColumnFacts, has_articles: bool) -> tuple[str, str]:
+    """yes, no or unknown, with the evidence. `no` needs a complete listing of the outlet's
+    categories, tags or menu sections without the column; an outlet never read, or read
+    without such a listing, or where the operator placed the column but the crawl has not
+    seen it there yet, gives unknown."""
+    if facts.found_by or has_articles:
+        return YES, facts.found_by or "articles linked to it"
+    if facts.placed:
+        return UNKNOWN, f"{facts.placed}, not seen there yet"
+    if facts.listing:
+        return NO, f"not in the complete listing of {facts.listing}"
+    return UNKNOWN, "no complete listing of the outlet's categories, tags or menu yet"
+
+
+def _timeliness(exists, published, campaign, tz, merged) -> str:
+    """on_time: first article by the deadline; late: the first article came after it and
+    the listings show the column was silent from the deadline until then; else unknown."""
+    if exists == NO:
+        return ""
+    if not published:
+        return UNKNOWN if exists == UNKNOWN else ""
+    first_at = published[0][0]
+    if first_at.astimezone(tz).date() <= campaign.start:
+        return "on_time"
+    deadline = as_of_instant(campaign.start, tz)
+    silent_seen = any(s <= deadline and first_at <= e for s, e in merged)
+    return "late" if silent_seen else UNKNOWN
+
+
+def finding(exists: str, filed: int, off_topic: int | None, elsewhere: int | None) -> str:
     """One phrase a reader can act on: a column that does not exist but whose topic is
-    covered elsewhere is not the same failure as silence."""
-    if not exists:
+    covered elsewhere is not the same failure as silence; one the auditor could not check
+    is neither."""
+    if exists == UNKNOWN:
+        return "not_checked"
+    if exists == NO:
         if elsewhere:
             return "no_column_but_topic_published_elsewhere"
         return "no_column" if elsewhere is None else "no_column_and_no_topic_content"

@@ -70,11 +70,13 @@ def match_banner(text: str) -> BannerMatch | None:
 # -- a whole homepage -------------------------------------------------------------------------
 
 BANNER_REGIONS = ("banner", "slider", "slide", "carousel", "marquee", "header", "top")
+_FIRST_LOOK = ("banner", "slider", "slide", "carousel", "marquee")  # read these first
+SHELL_MAX_CHARS = 200  # visible text below this, with scripts: a page drawn by JavaScript
 
 
 @dataclass(frozen=True)
 class PageVerdict:
-    verdict: str  # present | absent
+    verdict: str  # present | unknown (the text alone never proves a banner absent)
     evidence: str = ""
     location: str = ""
     image_url: str = ""
@@ -91,20 +93,78 @@ def check_page(page) -> PageVerdict:
         if found:
             return PageVerdict("present", attr.text[:300], attr.region)
     for image in page.images:
-        name = image.src.rsplit("/", 1)[-1]
+        name = image.src.rsplit("/", 1)[-1] if not image.src.startswith("data:") else ""
         if match_banner(name):
-            return PageVerdict("present", name, f"image file name in {image.region}", image.src)
-    return PageVerdict("absent")
+            where = f"image file name in {image.region} ({image.origin})"
+            return PageVerdict("present", name, where, image.src)
+    return PageVerdict("unknown", location="not in the page's text; its images not read")
 
 
-def ocr_candidates(page, limit: int = 6) -> list:
-    """Large or prominent images whose text the HTML does not give: worth reading by OCR."""
-    picked = []
-    for image in page.images:
-        if not image.src.startswith(("http://", "https://")):
+def script_shell(page) -> str:
+    """Why what the page shows is not in its HTML, or "": it is drawn by scripts (an empty
+    <div id="app"> and a bundle) or made of frames. Its banner can be neither seen nor missed."""
+    if page.visible_chars >= SHELL_MAX_CHARS:
+        return ""
+    if page.scripts:
+        return (
+            f"the page is drawn by scripts ({page.visible_chars} characters of visible text, "
+            f"{page.scripts} scripts): what it shows is not in its HTML"
+        )
+    if page.frames:
+        return (
+            f"the page is made of frames ({page.visible_chars} characters of visible text; "
+            f"{', '.join(page.frames[:3])}): what they show is not in its HTML"
+        )
+    return ""
+
+
+def logo_like(width: int, height: int) -> bool:
+    """A small picture, or a small roughly square one (a logo, an icon, a placeholder
+    pixel): no banner. Unknown sizes (0) are not judged here."""
+    if (0 < width < 200) or (0 < height < 40):
+        return True
+    return 0 < width < 300 and 0 < height < 300 and 0.5 <= width / height <= 2
+
+
+def ocr_candidates(images, limit: int | None = None) -> list:
+    """Large or prominent images whose text the HTML does not give: worth reading. Those of
+    banner and slider regions first, then header ones, then wide ones."""
+    picked, seen = [], set()
+    for image in images:
+        if not image.src.startswith(("http://", "https://", "data:")) or image.src in seen:
             continue
         prominent = image.region in BANNER_REGIONS or image.width >= 500
-        small = 0 < image.width < 200 or 0 < image.height < 40
-        if prominent and not small and image.src not in [i.src for i in picked]:
+        if prominent and not logo_like(image.width, image.height):
+            seen.add(image.src)
             picked.append(image)
+    picked.sort(
+        key=lambda i: 0 if i.region in _FIRST_LOOK else 1 if i.region in BANNER_REGIONS else 2
+    )
+    return picked[:limit]
+
+
+def banner_shaped(width: int, height: int) -> bool:
+    """Wide and flat: at least 500 px wide and twice as wide as high."""
+    return width >= 500 and height > 0 and width >= 2 * height
+
+
+_NOT_BANNER_REGIONS = ("nav", "menu", "footer", "sidebar", "stylesheet")
+
+
+def shape_candidates(images, prominent, limit: int = 6) -> list:
+    """The first images of the page, in its order, that are not prominent by where they sit
+    and whose size the HTML does not give: a banner in a plain <div> is found by fetching
+    them and keeping those shaped like a banner. Menus, footers, sidebars and stylesheet
+    rules for elements not on the page are left out."""
+    taken = {i.src for i in prominent}
+    picked = []
+    for image in images:
+        if image.src in taken or not image.src.startswith(("http://", "https://", "data:")):
+            continue
+        if image.region in _NOT_BANNER_REGIONS or (image.width and image.height):
+            continue  # a sized picture not prominent by now is no banner
+        if image.width and image.width < 500:
+            continue
+        taken.add(image.src)
+        picked.append(image)
     return picked[:limit]

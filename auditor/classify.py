@@ -41,7 +41,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from auditor import __version__
+from auditor import __version__, shipped
 from auditor.errors import ModelError
 from auditor.text import clean
 
@@ -304,8 +304,12 @@ def read_jsonl(path: str | Path) -> list[Example]:
 
 
 def example_from(item: dict, where: str) -> Example:
+    if not isinstance(item, dict):
+        raise ModelError(f"{where}: expected a JSON object, got {type(item).__name__}")
     labels = item.get("labels", item.get("label"))
-    labels = [labels] if isinstance(labels, str) else list(labels or [])
+    labels = [labels] if isinstance(labels, str) else labels
+    if not isinstance(labels, list) or not all(isinstance(lb, str) for lb in labels):
+        raise ModelError(f"{where}: labels must be some of {', '.join(LABELS)}, got {labels}")
     unknown = set(labels) - set(LABELS)
     if not labels or unknown:
         raise ModelError(f"{where}: labels must be some of {', '.join(LABELS)}, got {labels}")
@@ -562,7 +566,10 @@ def rebuild(folder: Path) -> Model:
         data_files=[train_file],
         heldout=read_optional(heldout_file),
     )
-    save(model, folder)
+    try:
+        save(model, folder)
+    except OSError as e:  # e.g. an installed package in a read-only site-packages
+        log.warning("rebuilt model used for this run only, not saved: %s", e)
     return model
 
 
@@ -575,11 +582,17 @@ def load_or_rebuild(folder: Path, say=log.warning) -> Model:
 
 
 def locate(explicit: str | None = None, config_dir: Path | None = None) -> Path:
-    """The models folder: explicit, next to the config file, here, or beside the package."""
-    candidates = [Path(explicit)] if explicit else []
+    """The models folder: explicit, next to the config file, here, or the one that ships
+    with auditor (the checkout's models/, or the installed package's copy)."""
+    if explicit:
+        folder = Path(explicit)
+        if not (folder / "data" / "train.jsonl").exists() and not paths(folder)[1].exists():
+            raise ModelError(f"--models {folder}: no classifier.json nor data/train.jsonl there")
+        return folder
+    candidates = []
     if config_dir is not None:
         candidates.append(config_dir / "models")
-    candidates += [Path.cwd() / "models", Path(__file__).resolve().parent.parent / "models"]
+    candidates += [Path.cwd() / "models", *shipped.models_dirs()]
     for folder in candidates:
         if (folder / "data" / "train.jsonl").exists() or paths(folder)[1].exists():
             return folder

@@ -1,31 +1,36 @@
 """The command line: thin click commands that build objects, call one function, print.
 
 Exit codes: 0 every outlet reached; 1 the run finished but some outlet failed (the others
-were stored and audited) or there was nothing to export; 2 usage or config error.
+were stored and audited) or there was nothing to export; 2 a person's error (usage, config,
+a path, an id, an input file), told in one line; 70 a bug (the traceback only with -v).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import os
 import sys
+import traceback
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
 
-from auditor import __version__, audit, classify, jobs, logs, topics
+from auditor import __version__, audit, classify, jobs, logs, outfile, shipped, topics
 from auditor import config as config_mod
 from auditor import export as export_mod
+from auditor import labels as labels_mod
 from auditor.crawl import CrawlReport, crawl
-from auditor.errors import AuditorError, ConfigError, ModelError
+from auditor.errors import AuditorError, ConfigError, InputError, ModelError, StoreError
 from auditor.store import Store
 from auditor.table import render
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 log = logging.getLogger("auditor.cli")
+EX_BUG = 70  # sysexits' EX_SOFTWARE: an internal error, not the person's
+_show_traceback = {"on": False}  # set by -v: a bug's traceback goes to stderr
 
 
 class State:
@@ -35,11 +40,13 @@ class State:
         db_path: str | None,
         models_dir: str | None = None,
         flags: bool = False,
+        config_given: bool = True,
     ):
         self.config_path = config_path
         self.db_path = db_path
         self.models_dir = models_dir
         self.flags = flags  # -v/-q/--log-json given: they win over the config's logging
+        self.config_given = config_given  # --config or AUDITOR_CONFIG, not the default
         self._config = None
 
     @property
@@ -52,11 +59,27 @@ class State:
         return self._config
 
     def store(self) -> Store:
-        return Store(self.db_path or self.config.store_path)
+        config = self.config  # a broken config stops the command before the store is touched
+        what = "--db" if self.db_path else f"store.path of {self.config_path}"
+        path = Path(self.db_path or config.store_path)
+        if path.is_dir():
+            raise InputError(f"{what} {path}: is a folder, not a SQLite file")
+        if not path.parent.is_dir():
+            raise InputError(f"{what} {path}: folder {path.parent} does not exist")
+        try:
+            return Store(path)
+        except StoreError as e:
+            raise InputError(f"{what}: {e}") from None
 
     def models(self) -> Path:
+        # the model commands need no config; one that is named or present must be valid
+        if self.config_given or Path(self.config_path).exists():
+            self.config  # noqa: B018
         config_dir = Path(self.config_path).resolve().parent
-        return classify.locate(self.models_dir, config_dir)
+        try:
+            return classify.locate(self.models_dir, config_dir)
+        except ModelError as e:
+            raise InputError(str(e)) from None
 
     def model(self) -> classify.Model:
         return classify.load_or_rebuild(self.models(), say=lambda m: click.echo(m, err=True))
@@ -111,11 +134,23 @@ def cli(
     Example: auditor crawl && auditor audit && auditor export weekly -o audit.csv
     """
     _setup_logging(verbose, quiet, log_json)
-    ctx.obj = State(config_path, db_path, models_dir, flags=bool(verbose or quiet or log_json))
+    _show_traceback["on"] = verbose > 0
+    given = ctx.get_parameter_source("config_path") != click.core.ParameterSource.DEFAULT
+    ctx.obj = State(
+        config_path,
+        db_path,
+        models_dir,
+        flags=bool(verbose or quiet or log_json),
+        config_given=given,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code (tests call this; `run` exits with it)."""
+    """Run the CLI and return its exit code (tests call this; `run` exits with it).
+
+    A person's error is one line on stderr and exit 2; a run that finished with failures
+    exits 1; anything else is a bug: one line, exit 70, and the traceback only with -v."""
+    _show_traceback["on"] = False
     try:
         result = cli.main(args=argv, prog_name="auditor", standalone_mode=False)
     except SystemExit as e:
@@ -129,24 +164,37 @@ def main(argv: list[str] | None = None) -> int:
         e.show()
         return e.exit_code
     except ConfigError as e:
-        click.echo(f"config error: {e}", err=True)
-        return 2
+        return _fail(f"config error: {e}", 2)
+    except InputError as e:
+        return _fail(f"error: {e}", 2)
     except (jobs.NoAuditRun, AuditorError) as e:
-        click.echo(f"error: {e}", err=True)
-        return 1
+        return _fail(f"error: {e}", 1)
+    except OSError as e:  # a file or folder the person named cannot be read or written
+        where = f"{e.filename}: " if e.filename else ""
+        return _fail(f"error: {where}{e.strerror or e}", 2)
+    except Exception as e:  # the one place that turns a bug into a line
+        if _show_traceback["on"]:
+            traceback.print_exc()
+        hint = "" if _show_traceback["on"] else " (run with -v for the traceback)"
+        return _fail(f"internal error, a bug: {type(e).__name__}: {e}{hint}", EX_BUG)
     return result if isinstance(result, int) else 0
+
+
+def _fail(message: str, code: int) -> int:
+    click.echo(" ".join(message.split()), err=True)  # one line, whatever the cause held
+    return code
 
 
 def run() -> None:
     sys.exit(main())
 
 
-def _outlet_ids(state: State, ids: tuple[str, ...]) -> list[str]:
+def _outlet_ids(state: State, ids: tuple[str, ...], hint: str = "--outlet") -> list[str]:
     known = {o.id for o in state.config.outlets}
     for outlet_id in ids:
         if outlet_id not in known:
             raise click.BadParameter(
-                f"no outlet {outlet_id!r} in {state.config_path}", param_hint="--outlet"
+                f"no outlet {outlet_id!r} in {state.config_path}", param_hint=hint
             )
     return list(ids)
 
@@ -162,11 +210,20 @@ def _parse_day(value: str | None, what: str) -> date | None:
         ) from None
 
 
+def _parse_span(first: str | None, last: str | None) -> tuple[date | None, date | None]:
+    start, end = _parse_day(first, "--from"), _parse_day(last, "--to")
+    if start and end and start > end:
+        raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
+    return start, end
+
+
+OUTLET_HELP = "Only this outlet (repeat the option for several)."
+
 # -- crawl ----------------------------------------------------------------------------------
 
 
 @cli.command("crawl", context_settings=CONTEXT)
-@click.option("--outlet", "outlets", multiple=True, metavar="ID", help="Only this outlet.")
+@click.option("--outlet", "outlets", multiple=True, metavar="ID", help=OUTLET_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_state
 def crawl_cmd(state: State, outlets: tuple[str, ...], as_json: bool) -> None:
@@ -196,7 +253,8 @@ def _crawl_with_progress(state: State, store: Store, ids: list[str]) -> list[Cra
     total = len(ids) or sum(o.enabled for o in state.config.outlets)
     if not sys.stderr.isatty():
         return crawl(state.config, store, ids)
-    with click.progressbar(length=total, label="Crawling", file=sys.stderr) as bar:
+    bar = click.progressbar(length=total, label="Crawling", file=sys.stderr)
+    with bar, logs.progress_line():
         return crawl(state.config, store, ids, on_done=lambda _: bar.update(1))
 
 
@@ -223,7 +281,7 @@ def _short(text: str, limit: int = 90) -> str:
 
 
 @cli.command("audit", context_settings=CONTEXT)
-@click.option("--outlet", "outlets", multiple=True, metavar="ID", help="Only this outlet.")
+@click.option("--outlet", "outlets", multiple=True, metavar="ID", help=OUTLET_HELP)
 @click.option(
     "--as-of",
     "as_of",
@@ -239,9 +297,26 @@ def audit_cmd(state: State, outlets: tuple[str, ...], as_of: str | None, as_json
     """
     ids = _outlet_ids(state, outlets)
     day = _parse_day(as_of, "--as-of")
-    when = audit.as_of_instant(day, ZoneInfo(state.config.timezone)) if day else None
+    tz = ZoneInfo(state.config.timezone)
+    if day:
+        _check_as_of(day, state.config.campaign.start, datetime.now(tz).date())
+    when = audit.as_of_instant(day, tz) if day else None
     outcome = jobs.run_audit(state.config, state.store(), ids, as_of=when)
     _print_outcome(state, outcome, as_json)
+
+
+def _check_as_of(day: date, start: date, today: date) -> None:
+    """A run is named by the day it judged up to: before the campaign there is nothing to
+    judge, and a day not yet over cannot be judged (the store holds no future)."""
+    if day < start:
+        raise click.BadParameter(
+            f"{day} is before the campaign's start ({start}): nothing to judge yet",
+            param_hint="--as-of",
+        )
+    if day > today:
+        raise click.BadParameter(
+            f"{day} is after today ({today} in the campaign's time zone)", param_hint="--as-of"
+        )
 
 
 def _print_outcome(state: State, outcome: jobs.AuditOutcome, as_json: bool) -> None:
@@ -260,7 +335,8 @@ def _print_outcome(state: State, outcome: jobs.AuditOutcome, as_json: bool) -> N
         )
         return
     names = {c.id: c.name for c in state.config.campaign.columns}
-    click.echo(f"Audit run {outcome.run_id}, as of {outcome.as_of:%Y-%m-%d %H:%M %Z}")
+    as_of = outcome.as_of.astimezone(ZoneInfo(state.config.timezone))
+    click.echo(f"Audit run {outcome.run_id}, as of {as_of:%Y-%m-%d %H:%M} ({as_of.tzinfo})")
     click.echo(
         render(
             ("outlet", "column", "exists", "first article", "on time", "met", "missed", "unknown"),
@@ -268,7 +344,7 @@ def _print_outcome(state: State, outcome: jobs.AuditOutcome, as_json: bool) -> N
                 (
                     s.outlet_id,
                     names.get(s.column_id, s.column_id),
-                    "yes" if s.exists else "NO",
+                    s.exists,
                     s.first_article or "",
                     s.timeliness,
                     s.weeks_met,
@@ -306,7 +382,7 @@ def reaudit_cmd(state: State, outlet_id: str, as_json: bool) -> None:
 
     Example: auditor reaudit laodong
     """
-    _outlet_ids(state, (outlet_id,))
+    _outlet_ids(state, (outlet_id,), hint="OUTLET_ID")
     store = state.store()
     report, outcome = jobs.reaudit(
         state.config, store, outlet_id, between=lambda: _classify_after_crawl(state, store)
@@ -324,16 +400,37 @@ def _export_options(f):
     f = click.option(
         "-o",
         "--output",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Write here instead of standard output.",
+        metavar="FILE",
+        help="Write here (`-`: standard output, the default); a link is followed to its "
+        "target, a device or pipe written directly.",
     )(f)
     f = click.option(
         "--labels",
         type=click.Choice(["vi", "en"]),
-        help="Human header labels instead of machine ids.",
+        help="Words for people, in the header and the values, instead of machine ids.",
     )(f)
     f = click.option("--from", "first", metavar="DATE", help="From this date.")(f)
     return click.option("--to", "last", metavar="DATE", help="Up to this date.")(f)
+
+
+def _run_options(f):
+    f = click.option(
+        "--as-of",
+        "as_of",
+        metavar="DATE",
+        help="The audit run as of this date (default: the run with the latest as-of date).",
+    )(f)
+    return click.option("--run", "run_id", type=int, metavar="ID", help="This audit run.")(f)
+
+
+def _pick_runs(state: State, store: Store, as_of: str | None, run_id: int | None) -> dict:
+    """Which stored run(s) to export; says so on stderr, so a report names its source."""
+    if as_of and run_id is not None:
+        raise click.UsageError("give --as-of or --run, not both")
+    picked = jobs.pick_runs(state.config, store, _parse_day(as_of, "--as-of"), run_id)
+    for line in jobs.describe_runs(state.config, store, picked):
+        click.echo(line, err=True)
+    return picked
 
 
 @cli.group("export", context_settings=CONTEXT)
@@ -346,30 +443,37 @@ def export_group() -> None:
 
 @export_group.command("weekly", context_settings=CONTEXT)
 @_export_options
+@_run_options
 @pass_state
-def export_weekly(state: State, output, labels, first, last) -> None:
+def export_weekly(state: State, output, labels, first, last, as_of, run_id) -> None:
     """One row per outlet, column and week.
 
     Example: auditor export weekly --from 2017-10-01 --to 2017-12-31 -o audit.csv
     """
-    rows = jobs.weekly_export(
-        state.config, state.store(), _parse_day(first, "--from"), _parse_day(last, "--to")
-    )
+    store = state.store()
+    start, end = _parse_span(first, last)
+    runs = _pick_runs(state, store, as_of, run_id)
+    rows = jobs.weekly_export(state.config, store, start, end, runs)
     _write(output, export_mod.to_csv(export_mod.WEEKLY, rows, labels))
 
 
 @export_group.command("outlets", context_settings=CONTEXT)
 @_export_options
+@_run_options
 @pass_state
-def export_outlets(state: State, output, labels, first, last) -> None:
+def export_outlets(state: State, output, labels, first, last, as_of, run_id) -> None:
     """One row per outlet: each column found or not, first article, on time, weeks met.
 
     Example: auditor export outlets --labels vi -o don-vi.csv
     """
+    _parse_span(first, last)
     column_ids = [c.id for c in state.config.campaign.columns]
-    rows = jobs.outlets_export(state.config, state.store())
+    store = state.store()
+    rows = jobs.outlets_export(state.config, store, _pick_runs(state, store, as_of, run_id))
     names = {c.id: c.name for c in state.config.campaign.columns}
-    _write(output, export_mod.to_csv(export_mod.outlet_columns(column_ids), rows, labels, names))
+    tz = ZoneInfo(state.config.timezone)
+    table = export_mod.outlet_columns(column_ids)
+    _write(output, export_mod.to_csv(table, rows, labels, names, tz))
 
 
 @export_group.command("articles", context_settings=CONTEXT)
@@ -381,24 +485,20 @@ def export_articles(state: State, output, labels, first, last) -> None:
     Example: auditor export articles --from 2017-09-01 -o bai-viet.csv
     """
     tz = ZoneInfo(state.config.timezone)
-    start = _parse_day(first, "--from")
-    end = _parse_day(last, "--to")
+    start, end = _parse_span(first, last)
     rows = jobs.articles_export(
         state.store(),
         datetime.combine(start, datetime.min.time(), tz) if start else None,
         audit.as_of_instant(end, tz) if end else None,
     )
-    _write(output, export_mod.to_csv(export_mod.ARTICLES, rows, labels))
+    names = {c.id: c.name for c in state.config.campaign.columns}
+    _write(output, export_mod.to_csv(export_mod.ARTICLES, rows, labels, names, tz))
 
 
-def _write(output: Path | None, text: str) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    tmp = output.with_name(output.name + ".part")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    os.replace(tmp, output)
-    click.echo(f"wrote {output}", err=True)
+def _write(output: str | None, text: str) -> None:
+    where = outfile.write_text(output or outfile.STDOUT, text)
+    if output and output != outfile.STDOUT:
+        click.echo(f"wrote {where}", err=True)
 
 
 # -- status and demo ------------------------------------------------------------------------
@@ -408,47 +508,67 @@ def _write(output: Path | None, text: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_state
 def status_cmd(state: State, as_json: bool) -> None:
-    """Per outlet: the last crawl (when, how long, requests, new/updated, error), the next
+    """Per outlet: the last crawl (when, how long, requests, new/updated, undated
+    articles, error), the next
     scheduled run and the consecutive failures.
 
     Example: auditor status --json
     """
     rows = jobs.status_rows(state.store())
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps([_status_json(r) for r in rows], ensure_ascii=False, indent=2))
         return
     if not rows:
         click.echo("Nothing crawled yet: run `auditor crawl`.")
         return
+    tz = ZoneInfo(state.config.timezone)
     click.echo(
         render(
             (
                 "outlet",
-                "last crawl (UTC)",
+                f"last crawl ({tz.key})",
                 "took",
                 "status",
                 "failures",
                 "requests",
                 "new/upd",
-                "next run (UTC)",
+                "undated",
+                "next run",
+                "column list",
                 "error",
             ),
             [
                 (
                     r["id"],
-                    r["last_crawl_at"],
+                    labels_mod.local_time(r["last_crawl_at"], tz, "en"),
                     f"{r['seconds']}s" if r["seconds"] is not None else "",
                     r["last_status"],
                     r["consecutive_failures"],
                     r["requests"],
                     f"{r['new_articles'] or 0}/{r['updated_articles'] or 0}",
-                    r["next_run"] or "",
+                    r.get("undated") or 0,
+                    labels_mod.local_time(r["next_run"], tz, "en"),
+                    r["column_listing"].split(" read at ")[0] or "none yet",
                     _short(r["last_error"] or "", 60),
                 )
                 for r in rows
             ],
         )
     )
+
+
+# Store column names that are SQL workarounds, and the names a reader expects
+_STATUS_KEYS = {"grp": "group"}
+
+
+def _status_json(row: dict) -> dict:
+    """Status as data: times stay UTC (ISO 8601), JSON columns become JSON, config names."""
+    out = {_STATUS_KEYS.get(k, k): v for k, v in row.items()}
+    for key, value in out.items():
+        if isinstance(value, str) and value[:1] in "[{":
+            with contextlib.suppress(ValueError):  # a text that only starts like JSON
+                out[key] = json.loads(value)
+    return out
 
 
 @cli.command("demo", context_settings=CONTEXT)
@@ -467,6 +587,30 @@ def demo_cmd(keep: Path | None) -> None:
     from auditor import demo
 
     click.echo(demo.run(keep))
+
+
+@cli.command("init", context_settings=CONTEXT)
+@click.argument("folder", required=False, default=".", metavar="[DIR]")
+def init_cmd(folder: str) -> None:
+    """Write the starter config.yaml (directive 1476/TLĐ, its columns, the outlets, with
+    comments) into DIR (default: here); an existing config.yaml is never overwritten.
+
+    Example: auditor init /etc/auditor
+    """
+    source = shipped.config_file()
+    if source is None:
+        raise InputError("this installation carries no starter config.yaml (a broken build?)")
+    where = Path(folder)
+    if where.exists() and not where.is_dir():
+        raise InputError(f"{where}: is a file; give the folder to write config.yaml in")
+    where.mkdir(parents=True, exist_ok=True)
+    target = where / "config.yaml"
+    try:
+        with open(target, "x", encoding="utf-8", newline="") as f:  # "x": never overwrite
+            f.write(source.read_text(encoding="utf-8"))
+    except FileExistsError:
+        raise InputError(f"{target}: already exists; not overwritten") from None
+    click.echo(f"wrote {target}: edit it, then run `auditor --config {target} crawl`")
 
 
 # The other commands live beside this module and join the group when it is imported.

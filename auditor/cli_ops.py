@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from auditor import alerts, audit, checks
+from auditor import alerts, audit, checks, jobs
 from auditor import discover as discover_mod
-from auditor.cli import CONTEXT, State, _outlet_ids, _short, cli, pass_state
+from auditor.cli import CONTEXT, OUTLET_HELP, State, _outlet_ids, _short, cli, pass_state
 from auditor.fetch import Fetcher
 from auditor.table import render
 
@@ -19,7 +19,7 @@ from auditor.table import render
 
 
 @cli.command("banner", context_settings=CONTEXT)
-@click.option("--outlet", "outlets", multiple=True, metavar="ID", help="Only this outlet.")
+@click.option("--outlet", "outlets", multiple=True, metavar="ID", help=OUTLET_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_state
 def banner_cmd(state: State, outlets: tuple[str, ...], as_json: bool) -> None:
@@ -75,10 +75,15 @@ def discover_cmd(
     """
     if bool(url) == everything:
         raise click.UsageError("give a URL, or --all")
+    if url and not discover_mod.looks_like_url(url):
+        raise click.BadParameter(f"expected an http(s) address, got {url!r}", param_hint="URL")
     fetcher = Fetcher(state.config.http)
     try:
         if url:
             found = discover_mod.discover(url, state.config.campaign, fetcher.client())
+            if not found.reached:
+                click.echo(f"error: {url}: {'; '.join(found.errors)}", err=True)
+                sys.exit(1)
             click.echo(discover_mod.snippet(found, kind, outlet_id), nl=False)
             return
         store = state.store()
@@ -116,9 +121,10 @@ def schedule_cmd(state: State, show: bool) -> None:
 
     state.config  # noqa: B018 - validate before anything starts
     if show:
+        zone = ZoneInfo(state.config.timezone).key
         click.echo(
             render(
-                ("job", "next run", "last run (UTC)", "last status"),
+                ("job", f"next run ({zone})", "last run", "last status"),
                 schedule.listing(state.config_path, state.db_path),
             )
         )
@@ -137,13 +143,23 @@ def alerts_cmd(state: State, week: str | None, dry_run: bool) -> None:
     Example: auditor alerts --dry-run
     """
     now = datetime.now().astimezone()
-    week = week or audit.week_of(now - timedelta(days=7), ZoneInfo(state.config.timezone))
+    tz = ZoneInfo(state.config.timezone)
+    week = audit.week_of(now - timedelta(days=7), tz) if week is None else week
+    try:
+        alerts.week_bounds(week, tz)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--week") from None
     store = state.store()
+    if not store.audit_runs():
+        raise jobs.NoAuditRun("no audit run is stored yet: run `auditor audit` first")
     digest = alerts.build_digest(state.config, store, week, now)
     sent = alerts.send(state.config, digest, dry_run=dry_run)
-    click.echo(
-        "\n".join(sent)
-        if sent
-        else "no channel configured (alerts.recipients, "
-        "alerts.webhook_url); the digest would be:\n" + alerts.render(digest)
-    )
+    if sent:
+        click.echo("\n".join(sent))
+    elif not (state.config.alerts.recipients or state.config.alerts.webhook_url):
+        click.echo(
+            "no channel configured (alerts.recipients, alerts.webhook_url); "
+            "the digest would be:\n" + alerts.render(digest)
+        )
+    else:
+        click.echo(alerts.render(digest))

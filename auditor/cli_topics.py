@@ -11,8 +11,9 @@ from pathlib import Path
 
 import click
 
-from auditor import classify, topics
+from auditor import classify, logs, topics
 from auditor.cli import CONTEXT, State, _outlet_ids, cli, log, pass_state
+from auditor.errors import InputError, ModelError
 from auditor.table import render
 
 # -- the topic classifier -------------------------------------------------------------------
@@ -48,8 +49,11 @@ def model_train(state: State, files: tuple[Path, ...], from_store: bool, force: 
     Example: auditor model train --from-store
     """
     store = state.store() if from_store else None
+    for path in files:
+        read_examples(path)  # a bad file is refused before a minute of training
     if sys.stderr.isatty():
-        with click.progressbar(length=classify.FOLDS + 1, label="Training", file=sys.stderr) as bar:
+        bar = click.progressbar(length=classify.FOLDS + 1, label="Training", file=sys.stderr)
+        with bar, logs.progress_line():
             outcome = topics.train_and_compare(
                 state.models(), files, store, force, progress=lambda _: bar.update(1)
             )
@@ -79,11 +83,26 @@ def model_evaluate(state: State, file: Path, as_json: bool) -> None:
 
     Example: auditor model evaluate real-articles.jsonl
     """
-    result = classify.evaluate(state.model(), classify.read_jsonl(file))
+    examples = read_examples(file)
+    result = classify.evaluate(state.model(), examples)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     _print_scores(result)
+
+
+def read_examples(path: Path) -> list[classify.Example]:
+    """A person's labelled file, or an InputError naming it and what is wrong."""
+    try:
+        examples = classify.read_jsonl(path)
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 text (byte {e.start}); expected JSON lines") from None
+    except (ModelError, OSError) as e:
+        text = str(e) if str(e).startswith(str(path)) else f"{path}: {e}"
+        raise InputError(text) from None
+    if not examples:
+        raise InputError(f"{path}: no labelled lines (expected JSON lines with a label)")
+    return examples
 
 
 def _print_scores(result: dict) -> None:
@@ -171,7 +190,10 @@ def label_cmd(state: State, article_id: int, labels: tuple[str, ...], by: str) -
 
     Example: auditor label 1234 thiet_che_cong_doan
     """
-    chosen = topics.check_labels(labels)
+    try:
+        chosen = topics.check_labels(labels)
+    except ModelError as e:
+        raise click.BadParameter(str(e), param_hint="TOPIC") from None
     state.store().correct(article_id, chosen, by, datetime.now().astimezone())
     click.echo(f"article {article_id}: {', '.join(chosen)}")
 

@@ -6,8 +6,14 @@ Matching order, first hit wins:
      (NFC, case, spacing, tone-mark placement);
   3. the WordPress slug of the name or of an alias;
   4. the name or alias without diacritics (``text.loose_key``), only when that loose key
-     belongs to one column and no other term of the outlet has the same loose key
-     with different marks (the keys collide: "hội" / "hỏi").
+     belongs to one column and no term of the outlet could be *another* phrase with it:
+     the keys collide ("hội" / "hỏi"), so a bare "hoi nghi" is refused on a site that also
+     has "Hỏi nghị", but not on one whose every accented spelling is the column itself.
+
+Every spelling of a column on one outlet counts (an editor who created the category twice,
+"Công đoàn vì lợi ích đoàn viên" and "cong doan vi loi ich doan vien", or in another case):
+each is a source of its own, with its own evidence, and an article in two of them is one
+article of the column.
 """
 
 from __future__ import annotations
@@ -56,14 +62,14 @@ def resolve(
             )
         )
     terms = list(terms)
-    ambiguous = _ambiguous_loose_keys(terms)
+    ambiguous = ambiguous_loose_keys([t.name for t in terms], campaign)
     seen: set[tuple[str, str, str]] = set()
     for term in terms:
         match = match_name(term.name, term.slug, campaign, ambiguous)
         if match is None or match[0] in {o.column_id for o in overrides}:
             continue
         column_id, rule = match
-        ident = (column_id, term.kind, name_key(term.name))
+        ident = (column_id, term.kind, term.name)  # each spelling is its own evidence
         if ident in seen:
             continue
         seen.add(ident)
@@ -73,11 +79,19 @@ def resolve(
     return dict(found)
 
 
-def _ambiguous_loose_keys(terms: list[Term]) -> frozenset[str]:
+def ambiguous_loose_keys(names: Iterable[str], campaign: Campaign) -> frozenset[str]:
+    """Loose keys an outlet's names (categories, tags, menu links) give to some phrase that
+    is not a column's name: there a bare spelling could mean that other phrase, so it is
+    not matched without diacritics."""
+    columns = {name_key(n) for c in campaign.columns for n in (c.name, *c.aliases)}
     spellings: dict[str, set[str]] = defaultdict(set)
-    for t in terms:
-        spellings[loose_key(t.name)].add(name_key(t.name))
-    return frozenset(k for k, v in spellings.items() if len(v) > 1)
+    for name in names:
+        spellings[loose_key(name)].add(name_key(name))
+    return frozenset(
+        loose
+        for loose, keys in spellings.items()
+        if len(keys) > 1 and any(k != loose and k not in columns for k in keys)
+    )
 
 
 def _term_evidence(term: Term, rule: str) -> str:

@@ -57,7 +57,7 @@ def load(path: str | os.PathLike) -> Config:
         raise ConfigError("", f"config file not found: {path}") from None
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError("", f"cannot read {path}: {e}") from None
-    config = parse(raw_text)
+    config = parse(raw_text, source=str(path))
     return dataclasses.replace(config, source=str(path))
 
 
@@ -71,11 +71,11 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def parse(raw_text: str) -> Config:
+def parse(raw_text: str, source: str = "") -> Config:
     try:
         data = yaml.load(raw_text, Loader=_Loader)
     except yaml.YAMLError as e:
-        raise ConfigError("", f"not valid YAML: {e}") from None
+        raise ConfigError("", _yaml_problem(e, source)) from None
     root = _mapping(data, "(top level)", _TOP_KEYS, required={"campaign", "outlets"})
     timezone = _str(root.get("timezone", "Asia/Ho_Chi_Minh"), "timezone")
     try:
@@ -95,6 +95,17 @@ def parse(raw_text: str) -> Config:
         campaign=campaign,
         outlets=_outlets(root["outlets"], campaign),
     )
+
+
+def _yaml_problem(e: yaml.YAMLError, source: str) -> str:
+    """One line: the file, the line and column, and what the parser found there."""
+    mark = getattr(e, "problem_mark", None)
+    where = source or "the config"
+    if mark is not None:
+        where += f", line {mark.line + 1}, column {mark.column + 1}"
+    problem = getattr(e, "problem", None) or str(e)
+    context = getattr(e, "context", None)
+    return f"not valid YAML: {where}: {problem}" + (f" ({context})" if context else "")
 
 
 def fingerprint(config: Config) -> str:

@@ -19,20 +19,15 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from auditor import feedcrawl, listings, rest
+from auditor import coverage, feedcrawl, listings, rest
 from auditor import wordpress as wp
 from auditor.errors import FetchError, NotModified, ParseError
 from auditor.feeds import parse_feed
 from auditor.fetch import Client, Fetcher, utcnow
 from auditor.homepage import Page, decode_html, menu_sections, read_page
 from auditor.store import OutletState, Store
-from auditor.types import (
-    Config,
-    Fetched,
-    Harvest,
-    Outlet,
-)
-from auditor.urls import with_params
+from auditor.types import Config, FeedSeen, Fetched, Harvest, Outlet
+from auditor.urls import canonical_url, with_params
 
 log = logging.getLogger("auditor.crawl")
 
@@ -228,7 +223,10 @@ def harvest(
     # With a working REST listing the feed only adds its copies of recent posts: one page.
     # Without it, WordPress feeds are paged (None: if the feed says it is WordPress).
     paging = False if rest_ok else (True if api_root else None)
+    placed = {canonical_url(o.value) for o in outlet.overrides if o.kind == "feed"}
     for url in _site_feeds(h, client, page, state, api_root):
+        if canonical_url(url) in placed:
+            continue  # the operator says whose feed it is: read once, as that column's
         site_complete |= feedcrawl.read_feed(h, client, url, "", state, config, now, paging)
     for o in outlet.overrides:
         if o.kind == "feed":
@@ -251,10 +249,35 @@ def harvest(
                 h, client, url, column_id, state, config, now, paging=True
             ),
         )
+    _scope_feeds(h, state, config)
     h.finished = now()
     h.records = list(client.records)
     h.validators = dict(client.new_validators)
     return h
+
+
+def _scope_feeds(h: Harvest, state: OutletState, config: Config) -> None:
+    """Feeds read with no column attached cover what coverage.py can prove, nothing more."""
+    known = {url: set(columns) for url, columns in (state.article_columns or {}).items()}
+    column_of = {canonical_url(f.url): f.column_id for f in h.feeds if f.column_id}
+    for article, source in h.articles:
+        column_id = column_of.get(canonical_url(source)) if source else None
+        if column_id:
+            known.setdefault(canonical_url(article.url), set()).add(column_id)
+    found, own, notes = coverage.scope_feeds(
+        h.unscoped, h.outlet.url, config.campaign, h.outlet.overrides, h.announced, known
+    )
+    h.coverage += found
+    # a column's own feed that answered 304 keeps the column it was given before
+    own += [(url, c) for url, c in state.column_feeds if f"feed:{url}" in h.not_modified]
+    seen = {(f.url, f.column_id) for f in h.feeds}
+    h.feeds += [
+        FeedSeen(url, column_id, "announced by its section page")
+        for url, column_id in dict.fromkeys(own)
+        if (url, column_id) not in seen
+    ]
+    h.notes += notes
+    h.unscoped = []
 
 
 def _homepage_needed(outlet: Outlet, state: OutletState, config: Config, now: datetime) -> bool:
@@ -283,6 +306,7 @@ def _read_homepage(h: Harvest, homepage: Fetched | None, config: Config) -> Page
         return None
     page = read_page(decode_html(homepage.body, homepage.content_type), homepage.final_url)
     h.sections += menu_sections(page, config.campaign)
+    h.menu_links = sum(1 for link in page.links if link.region in ("nav", "menu"))
     return page
 
 

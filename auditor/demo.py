@@ -134,7 +134,7 @@ def summary_table(cfg, outcome: jobs.AuditOutcome) -> str:
         [
             (
                 cfg.campaign.column(s.column_id).name,
-                "yes" if s.exists else "NO",
+                s.exists,
                 s.first_article or "",
                 s.timeliness or "-",
                 s.weeks_met,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from auditor import wordpress as wp
 from auditor.banner import PageVerdict, check_page
@@ -34,6 +35,12 @@ class Discovery:
     section_feeds: dict[str, str] = field(default_factory=dict)  # section URL → its feed
     banner: PageVerdict | None = None
     errors: list[str] = field(default_factory=list)
+    reached: bool = False  # the homepage answered: without it the snippet would be empty
+
+
+def looks_like_url(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def discover(url: str, campaign: Campaign, client: Client) -> Discovery:
@@ -43,6 +50,7 @@ def discover(url: str, campaign: Campaign, client: Client) -> Discovery:
     except FetchError as e:
         d.errors.append(f"homepage: {e.message}")
         return d
+    d.reached = True
     page = read_page(decode_html(home.body, home.content_type), home.final_url)
     d.title = next((b.text for b in page.blocks), "")[:120]
     d.banner = check_page(page)

@@ -7,7 +7,9 @@ AuditorError
  │    └── RobotsDenied  robots.txt forbids the URL
  ├── WordPressError     the REST API is off, blocked or answered nonsense
  ├── ParseError         bytes from an outlet that are not what they claim
- └── StoreError         the SQLite store refused a write
+ ├── StoreError         the SQLite store refused a write
+ └── InputError         what a person gave cannot be used: a missing folder, an unknown id,
+                        an unreadable input file (the CLI exits 2 with one line)
 """
 
 
@@ -70,3 +72,8 @@ class StoreError(AuditorError):
 
 class ModelError(AuditorError):
     """The classifier cannot be loaded, trained or used as asked."""
+
+
+class InputError(AuditorError):
+    """What the person asked for cannot be done as given; the message names the thing
+    (a file, an id, an option) and the problem."""

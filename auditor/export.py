@@ -6,6 +6,9 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from auditor import labels as words
 
 WEEKLY = (
     "outlet_id",
@@ -20,6 +23,7 @@ WEEKLY = (
     "status",
     "on_topic",
     "article_urls",
+    "covered_by",
 )
 OUTLET_HEAD = ("outlet_id", "outlet_name", "kind")
 OUTLET_PER_COLUMN = (
@@ -42,6 +46,7 @@ OUTLET_TAIL = (
     "last_crawl_at",
     "last_crawl_status",
     "last_error",
+    "undated_articles",
 )
 ARTICLES = (
     "outlet_id",
@@ -52,7 +57,13 @@ ARTICLES = (
     "sources",
     "columns",
     "evidence",
+    "topics",
+    "topic_probabilities",
+    "person_topics",
+    "model_version",
 )
+# Instants stored in UTC, shown in the campaign's zone (named once, in the header)
+TIME_FIELDS = ("published", "last_crawl_at")
 
 LABELS = {
     "vi": {
@@ -79,14 +90,20 @@ LABELS = {
         "last_crawl_at": "Lần thu thập gần nhất",
         "last_crawl_status": "Tình trạng thu thập",
         "last_error": "Lỗi",
+        "undated_articles": "Số bài không rõ ngày đăng",
         "article_id": "Mã bài",
-        "published": "Ngày đăng (UTC)",
+        "published": "Ngày đăng",
         "title": "Tiêu đề",
         "url": "Địa chỉ",
         "sources": "Nguồn",
         "columns": "Chuyên mục",
         "evidence": "Căn cứ xếp chuyên mục",
+        "topics": "Chủ đề (mô hình)",
+        "topic_probabilities": "Xác suất từng chủ đề",
+        "person_topics": "Chủ đề (người gán)",
+        "model_version": "Phiên bản mô hình",
         "on_topic": "Số bài đúng chủ đề",
+        "covered_by": "Nguồn đã xem trọn tuần",
         "off_topic": "Số bài lạc chủ đề",
         "on_topic_elsewhere": "Bài đúng chủ đề đăng ngoài chuyên mục",
         "finding": "Nhận định",
@@ -120,14 +137,20 @@ LABELS = {
         "last_crawl_at": "Last crawl",
         "last_crawl_status": "Last crawl status",
         "last_error": "Last error",
+        "undated_articles": "Articles without a date",
         "article_id": "Article ID",
-        "published": "Published (UTC)",
+        "published": "Published",
         "title": "Title",
         "url": "URL",
         "sources": "Sources",
         "columns": "Columns",
         "evidence": "Column evidence",
+        "topics": "Topics (model)",
+        "topic_probabilities": "Topic probabilities",
+        "person_topics": "Topics (person)",
+        "model_version": "Model version",
         "on_topic": "On topic",
+        "covered_by": "Listings that showed the whole week",
         "off_topic": "Off topic in column",
         "on_topic_elsewhere": "On topic outside any column",
         "finding": "Finding",
@@ -154,13 +177,16 @@ def outlet_columns(column_ids: Sequence[str]) -> list[str]:
     return [*OUTLET_HEAD, *per_column, *OUTLET_TAIL]
 
 
-def label(column: str, labels: str | None, column_names: dict[str, str]) -> str:
+def label(
+    column: str, labels: str | None, column_names: dict[str, str], tz: ZoneInfo | None = None
+) -> str:
     if not labels:
         return column
     if "__" in column:
         column_id, field = column.split("__", 1)
         return f"{column_names.get(column_id, column_id)}: {LABELS[labels][field]}"
-    return LABELS[labels].get(column, column)
+    text = LABELS[labels].get(column, column)
+    return f"{text} {words.zone_note(tz, labels)}" if tz and column in TIME_FIELDS else text
 
 
 def to_csv(
@@ -168,14 +194,33 @@ def to_csv(
     rows: Iterable[dict],
     labels: str | None = None,
     column_names: dict[str, str] | None = None,
+    tz: ZoneInfo | None = None,
 ) -> str:
+    """Header of machine ids, or of labels; with labels, values in words too. With tz,
+    instants are shown in that zone (ISO 8601 with offset for scripts)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([label(c, labels, column_names or {}) for c in columns])
+    names = column_names or {}
+    writer.writerow([label(c, labels, names, tz) for c in columns])
     for row in rows:
-        writer.writerow([safe_cell("" if row.get(c) is None else row.get(c)) for c in columns])
+        writer.writerow([safe_cell(_cell(c, row.get(c), labels, tz, names)) for c in columns])
     return out.getvalue()
+
+
+def _cell(
+    column: str, raw: object, labels: str | None, tz: ZoneInfo | None, names: dict[str, str]
+) -> object:
+    if raw is None:
+        return ""
+    if tz and column in TIME_FIELDS:
+        return words.local_time(raw, tz, labels)
+    if column == "columns" and labels and isinstance(raw, str):  # campaign column ids
+        return "; ".join(names.get(c, c) for c in raw.split())
+    if column == "evidence" and labels and isinstance(raw, str):  # "column_id: evidence; …"
+        parts = (p.partition(": ") for p in raw.split("; "))
+        return "; ".join(f"{names.get(c, c)}: {words.cell(column, e, labels)}" for c, _, e in parts)
+    return words.cell(column, raw, labels)
 
 
 def weekly_rows(
@@ -209,13 +254,15 @@ def outlet_rows(outlets: list[dict], column_results: list[dict]) -> list[dict]:
             "last_crawl_at": o["last_crawl_at"],
             "last_crawl_status": o["last_status"],
             "last_error": o["last_error"],
+            # undated articles count nowhere: a reader must know they exist
+            "undated_articles": o.get("undated") or 0,
         }
     for r in column_results:
         row = by_outlet.setdefault(r["outlet_id"], {"outlet_id": r["outlet_id"]})
         prefix = r["column_id"] + "__"
         row.update(
             {
-                prefix + "exists": "yes" if r["exists_"] else "no",
+                prefix + "exists": existence(r["exists_"]),
                 prefix + "found_by": r["found_by"],
                 prefix + "first_article": r["first_article"],
                 prefix + "timeliness": r["timeliness"],
@@ -229,7 +276,14 @@ def outlet_rows(outlets: list[dict], column_results: list[dict]) -> list[dict]:
     return [by_outlet[k] for k in sorted(by_outlet)]
 
 
-def article_rows(rows: list[dict]) -> list[dict]:
+def existence(stored: int | None) -> str:
+    """The stored exists_ (1, 0, NULL) as yes / no / unknown."""
+    return {1: "yes", 0: "no"}.get(stored, "unknown")
+
+
+def article_rows(rows: list[dict], topics: dict[int, dict] | None = None) -> list[dict]:
+    """One row per article; topics (article id → the store's prediction and correction)
+    adds what the model decided, its probabilities, a person's label and the model."""
     out = []
     for r in rows:
         links = [lk for lk in json.loads(r["links"] or "[]") if lk.get("column_id")]
@@ -245,6 +299,19 @@ def article_rows(rows: list[dict]) -> list[dict]:
                 "evidence": "; ".join(
                     f"{lk['column_id']}: {lk['evidence']} ({lk['rule']})" for lk in links
                 ),
+                **_topic_fields((topics or {}).get(r["id"])),
             }
         )
     return out
+
+
+def _topic_fields(t: dict | None) -> dict:
+    if not t:
+        return {}
+    probs = json.loads(t["probabilities"] or "{}")
+    return {
+        "topics": " ".join(json.loads(t["labels"] or "[]")),
+        "topic_probabilities": " ".join(f"{k}={v:.2f}" for k, v in probs.items()),
+        "person_topics": " ".join(json.loads(t["corrected"] or "[]")),
+        "model_version": t["model_version"] or "",
+    }

@@ -6,16 +6,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from auditor import columns as columns_mod
 from auditor import wordpress as wp
+from auditor.coverage import OWN_FEED
 from auditor.errors import FetchError, NotModified, ParseError
 from auditor.feeds import FeedPage, parse_feed
 from auditor.fetch import Client
+from auditor.homepage import decode_html
+from auditor.sections import article_date
 from auditor.store import OutletState
 from auditor.text import slugify
-from auditor.types import BEGINNING, Article, Config, Coverage, FeedSeen, Harvest, Outlet
-from auditor.urls import with_params, wp_post_id
+from auditor.types import (
+    BEGINNING,
+    Article,
+    Config,
+    Coverage,
+    FeedRead,
+    FeedSeen,
+    Harvest,
+    Outlet,
+)
+from auditor.urls import same_site, with_params, wp_post_id
 
 
 def read_feed(
@@ -33,7 +47,7 @@ def read_feed(
     WordPress); True when its whole history was seen."""
     source, started = f"feed:{url}", now()
     try:
-        first = _feed_page(client, url, conditional=True)
+        first = _feed_page(client, url, config, conditional=True)
     except NotModified:
         h.not_modified.append(source)
         h.feeds.append(FeedSeen(url, column_id))
@@ -47,13 +61,55 @@ def read_feed(
     pages, complete = [first], False
     if paging or (paging is None and first.is_wordpress):
         complete = _more_pages(h, client, url, pages, state.coverage_end.get(source), config)
-    _take_feed(h, url, column_id, pages, complete, started, config)
+    pages = [_date_undated(h, client, p, state, config) for p in pages]
+    _take_feed(h, url, column_id, pages, complete, started)
     return complete
 
 
-def _feed_page(client: Client, url: str, conditional: bool = False) -> FeedPage:
+def _feed_page(client: Client, url: str, config: Config, conditional: bool = False) -> FeedPage:
+    """Relative links resolve against where the feed was read from, after redirects."""
     fetched = client.get(url, conditional=conditional)
-    return parse_feed(fetched.body, url, fetched.content_type)
+    return parse_feed(
+        fetched.body,
+        url,
+        fetched.content_type,
+        base=fetched.final_url or url,
+        tz=ZoneInfo(config.timezone),
+    )
+
+
+def _date_undated(
+    h: Harvest, client: Client, page: FeedPage, state: OutletState, config: Config
+) -> FeedPage:
+    """Items the feed left undated take the date their own page gives (article:published_time,
+    JSON-LD datePublished, <time datetime>): only those, only on the outlet's own site, not
+    when the store already has a date, and at most http.max_article_pages per crawl."""
+    if not page.undated:
+        return page
+    tz = ZoneInfo(config.timezone)
+    articles = tuple(
+        a if a.published else _page_date(h, client, a, page.url, state, config, tz)
+        for a in page.articles
+    )
+    return replace(page, articles=articles, undated=sum(a.published is None for a in articles))
+
+
+def _page_date(h, client, article, feed_url, state, config, tz) -> Article:
+    own = same_site(article.url, feed_url) or same_site(article.url, h.outlet.url)
+    if (
+        not own
+        or article.url in state.dated_urls
+        or h.article_pages >= config.http.max_article_pages
+    ):
+        return article
+    h.article_pages += 1
+    try:
+        fetched = client.get(article.url)
+    except FetchError as e:
+        h.notes.append(f"article {article.url}: {e.message}")
+        return article
+    when = article_date(decode_html(fetched.body, fetched.content_type), tz)
+    return replace(article, published=when) if when else article
 
 
 def _more_pages(
@@ -71,7 +127,7 @@ def _more_pages(
         if not pages[-1].articles or (seen_until and oldest and oldest <= seen_until):
             return not pages[-1].articles
         try:
-            page = _feed_page(client, with_params(url, paged=n))
+            page = _feed_page(client, with_params(url, paged=n), config)
         except FetchError as e:
             if e.status == 404:
                 return True
@@ -95,25 +151,65 @@ def _take_feed(
     pages: list[FeedPage],
     complete: bool,
     started: datetime,
-    config: Config,
 ) -> None:
     wordpress = any(p.is_wordpress for p in pages) or bool(h.api_root)
     for page in pages:
         for a in page.articles:
-            if wordpress and a.wp_id is None and wp_post_id(a.guid) is not None:
-                a = _with_wp_id(a, wp_post_id(a.guid))
+            if wordpress and a.wp_id is None and _post_id(a) is not None:
+                a = _with_wp_id(a, _post_id(a))
             h.articles.append((a, url))
     h.feeds.append(FeedSeen(url, column_id, pages[0].title))
+    _note_page_facts(h, url, pages, complete, started)
     oldest = min((p.oldest for p in pages if p.oldest), default=None)
     if oldest is None and not complete:
         return
     start = BEGINNING if complete else oldest
-    ids = [column_id] if column_id else [c.id for c in config.campaign.columns]
-    h.coverage += [Coverage(i, start, started, f"feed:{url}") for i in ids]
+    if column_id:
+        h.coverage.append(Coverage(column_id, start, started, f"feed:{url}", OWN_FEED))
+    else:  # what it covers is decided when the whole crawl is seen (coverage.py)
+        h.unscoped.append(
+            FeedRead(url, start, started, tuple(a for p in pages for a in p.articles))
+        )
 
 
 def _with_wp_id(article: Article, post_id: int) -> Article:
     return replace(article, wp_id=post_id)
+
+
+def _post_id(a: Article) -> int | None:
+    """WordPress's short link ?p=ID, as guid or as the link to the site's root."""
+    if wp_post_id(a.guid) is not None:
+        return wp_post_id(a.guid)
+    return wp_post_id(a.url) if urlsplit(a.url).path in ("", "/") else None
+
+
+def _note_page_facts(
+    h: Harvest, url: str, pages: list[FeedPage], complete: bool, started: datetime
+) -> None:
+    """What the feed's pages showed beside articles: entries skipped (with the reason),
+    copies folded, and where each item still undated may lie (auditor/undated.py)."""
+    oldest = min((p.oldest for p in pages if p.oldest), default=None)
+    start = BEGINNING if complete or oldest is None else oldest
+    for page in pages:
+        for a in page.articles:
+            if a.published is None:
+                h.undated_spans[a.url] = (start, started)
+    _note_skipped(h, url, pages)
+
+
+def _note_skipped(h: Harvest, url: str, pages: list[FeedPage]) -> None:
+    reasons: dict[str, int] = {}
+    for page in pages:
+        for reason, n in page.skipped:
+            reasons[reason] = reasons.get(reason, 0) + n
+    merged = sum(p.merged for p in pages)
+    if merged:
+        h.notes.append(f"feed {url}: {merged} duplicate entries folded")
+    if reasons:
+        total = sum(reasons.values())
+        h.skipped += total
+        detail = ", ".join(f"{r}: {n}" for r, n in sorted(reasons.items()))
+        h.notes.append(f"feed {url}: {total} entries skipped ({detail})")
 
 
 def category_feeds(

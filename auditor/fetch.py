@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -65,6 +66,8 @@ class Fetcher:
         self.fresh_robots: dict[str, tuple[datetime, str]] = {}
         self.session = requests.Session()
         self.session.headers["User-Agent"] = user_agent(settings)
+        # the codings decode_body undoes; asking for others would bring bodies it cannot read
+        self.session.headers["Accept-Encoding"] = "gzip, deflate"
         self.session.max_redirects = settings.max_redirects
         adapter = HTTPAdapter(pool_maxsize=max(settings.concurrency, 1), max_retries=0)
         self.session.mount("http://", adapter)
@@ -210,7 +213,7 @@ class Client:
         cap = int(self.settings.max_body_mb * 1024 * 1024)
         chunks, total = [], 0
         try:
-            while chunk := response.raw.read1(CHUNK, decode_content=True):
+            while chunk := response.raw.read1(CHUNK, decode_content=False):
                 total += len(chunk)
                 if total > cap:
                     raise FetchError(
@@ -233,7 +236,7 @@ class Client:
             ) from None
         finally:
             response.close()
-        return b"".join(chunks)
+        return decode_body(url, b"".join(chunks), response.headers.get("content-encoding", ""), cap)
 
     def _result(
         self, url: str, response: requests.Response, body: bytes, conditional: bool
@@ -241,6 +244,9 @@ class Client:
         status = response.status_code
         if status == 304 and conditional:
             raise NotModified(url)
+        if 300 <= status < 400:  # requests follows every redirect that says where to
+            what = "a redirect without Location" if status != 304 else "not asked for"
+            raise FetchError(url, f"HTTP {status}: {what}", status=status)
         if status >= 400:
             retry_after = _retry_after(response.headers.get("Retry-After"), self.fetcher._now())
             if retry_after is not None:
@@ -280,6 +286,34 @@ class Client:
         self.records.append(
             RequestRecord(url, status, size, ms, at or self.fetcher._now(), error, attempt)
         )
+
+
+def decode_body(url: str, body: bytes, coding: str, cap: int) -> bytes:
+    """Undo Content-Encoding as browsers do: a body labelled gzip or deflate that is not
+    compressed (a misconfigured server or cache) is taken as it is. The size cap holds for
+    the decompressed body too."""
+    for name in reversed([c.strip().lower() for c in coding.split(",") if c.strip()]):
+        if name in ("gzip", "x-gzip") and body[:2] == b"\x1f\x8b":
+            body = _inflate(url, body, 31, cap, need_end=False) or body
+        elif name == "deflate":
+            zlib_header = (
+                len(body) > 1 and body[0] & 0x0F == 8 and int.from_bytes(body[:2]) % 31 == 0
+            )
+            body = _inflate(url, body, 15 if zlib_header else -15, cap, need_end=True) or body
+    return body
+
+
+def _inflate(url: str, body: bytes, wbits: int, cap: int, need_end: bool) -> bytes | None:
+    inflater = zlib.decompressobj(wbits)
+    try:
+        out = inflater.decompress(body, cap + 1)
+    except zlib.error:
+        return None
+    if len(out) > cap:
+        raise FetchError(url, f"body larger than {cap / 1048576:g} MB once decompressed")
+    if need_end and not inflater.eof:
+        return None  # not really deflate: plain text that happened to start like it
+    return out
 
 
 def _ms(started: float) -> int:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from auditor import audit, checks, export
@@ -77,8 +78,58 @@ class NoAuditRun(Exception):
     """Nothing to export: no audit run has been stored yet."""
 
 
-def weekly_export(config: Config, store: Store, first=None, last=None) -> list[dict]:
-    latest = _latest(store)
+def pick_runs(
+    config: Config, store: Store, as_of: date | None = None, run_id: int | None = None
+) -> dict[str, int]:
+    """outlet → the audit run to export: run_id; else, per outlet, the run as of that
+    date; else the run with the latest as-of date (the newest of those)."""
+    tz = ZoneInfo(config.timezone)
+    runs = store.audit_runs()
+    if not runs:
+        raise NoAuditRun("no audit run is stored yet: run `auditor audit` first")
+    if run_id is not None:
+        runs = [r for r in runs if r["id"] == run_id]
+        if not runs:
+            raise NoAuditRun(f"no audit run {run_id}; stored runs: {_run_list(store, tz)}")
+    elif as_of is not None:
+        runs = [r for r in runs if run_day(r, tz) == as_of]
+        if not runs:
+            raise NoAuditRun(f"no audit run as of {as_of}; stored runs: {_run_list(store, tz)}")
+    picked: dict[str, int] = {}
+    for r in runs:  # ordered by as-of, then id: the last one wins
+        for outlet_id in json.loads(r["outlets"]):
+            picked[outlet_id] = r["id"]
+    return picked
+
+
+def run_day(run: dict, tz: ZoneInfo) -> date:
+    """The day a run judged up to: its as-of instant is the end of that day."""
+    return (datetime.fromisoformat(run["as_of"]) - timedelta(seconds=1)).astimezone(tz).date()
+
+
+def describe_runs(config: Config, store: Store, picked: dict[str, int]) -> list[str]:
+    """One line per run exported: its id, as-of date, when it ran, how many outlets."""
+    tz = ZoneInfo(config.timezone)
+    lines = []
+    for r in store.audit_runs():
+        outlets = [o for o, i in picked.items() if i == r["id"]]
+        if outlets:
+            lines.append(
+                f"exporting audit run {r['id']} (as of {run_day(r, tz)}, ran at "
+                f"{r['ran_at']}) for {len(outlets)} outlet(s): {', '.join(sorted(outlets))}"
+            )
+    return lines
+
+
+def _run_list(store: Store, tz: ZoneInfo) -> str:
+    runs = store.audit_runs()
+    return ", ".join(f"{r['id']} (as of {run_day(r, tz)})" for r in runs[-10:])
+
+
+def weekly_export(
+    config: Config, store: Store, first=None, last=None, runs: dict[str, int] | None = None
+) -> list[dict]:
+    latest = runs or _latest(store)
     order = {c.id: i for i, c in enumerate(config.campaign.columns)}
     rows = sorted(
         store.week_rows(latest, first, last),
@@ -88,8 +139,8 @@ def weekly_export(config: Config, store: Store, first=None, last=None) -> list[d
     return export.weekly_rows(rows, _outlet_names(config, store), _column_names(config), urls)
 
 
-def outlets_export(config: Config, store: Store) -> list[dict]:
-    latest = _latest(store)
+def outlets_export(config: Config, store: Store, runs: dict[str, int] | None = None) -> list[dict]:
+    latest = runs or _latest(store)
     outlets = [o for o in store.outlet_rows() if o["id"] in latest]
     rows = export.outlet_rows(outlets, store.column_rows(latest))
     tz = ZoneInfo(config.timezone)
@@ -105,7 +156,7 @@ def outlets_export(config: Config, store: Store) -> list[dict]:
 
 
 def articles_export(store: Store, first=None, last=None) -> list[dict]:
-    return export.article_rows(store.article_rows(first, last))
+    return export.article_rows(store.article_rows(first, last), store.article_topics())
 
 
 def _latest(store: Store) -> dict[str, int]:
@@ -148,6 +199,8 @@ def status_rows(store: Store) -> list[dict]:
                 "updated_articles": last.get("updated_articles"),
                 "retry_after": last.get("retry_after"),
                 "next_run": planned.get(f"crawl:{o['id']}", {}).get("next_run"),
+                # without a complete listing a column's existence is unknown, never "no"
+                "column_listing": store.complete_listing(o["id"]),
             }
         )
     return rows

@@ -6,10 +6,12 @@ HTTP goes through the outlet's fetch.Client; parsing is sections.py and homepage
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from auditor.coverage import OWN_SECTION, is_main_feed
 from auditor.errors import FetchError
 from auditor.fetch import Client
 from auditor.homepage import decode_html, read_page
@@ -46,39 +48,58 @@ def crawl_sections(
     fed = {f.column_id for f in h.feeds if f.column_id}
     budget = [config.http.max_article_pages]
     site_feeds = {canonical_url(f.url) for f in h.feeds if not f.column_id}
+    pages = []
     for column_id, url in column_sections(h, state):
-        if column_id in fed:
-            continue
-        _section(h, client, state, config, now, read_feed, column_id, url, site_feeds, budget)
+        if column_id not in fed:
+            pages.append(_section_page(h, client, column_id, url, now))
+    pages = [p for p in pages if p is not None]
+    # a feed that several sections announce (a home feed on every page) is none of theirs
+    count = Counter(f for _, f in {(p[0], f) for p in pages for f in p[4]})
+    for column_id, url, first, html, feeds, started in pages:
+        own = [f for f in feeds if count[f] == 1 and not is_main_feed(f, h.outlet.url)]
+        fresh = [f for f in own if f not in site_feeds]
+        if fresh:
+            read_feed(fresh[0], column_id)
+        elif own:  # read already as a site feed: coverage.py gives it to this column
+            h.announced.append((column_id, tuple(own)))
+        else:
+            _section(h, client, state, config, column_id, url, first, html, started, budget)
 
 
-def _section(h, client, state, config, now, read_feed, column_id, url, site_feeds, budget):
+def _section_page(h, client, column_id, url, now):
     started = now()
-    tz = ZoneInfo(config.timezone)
     try:
         first = client.get(url)
     except FetchError as e:
         h.errors.append(f"section {url}: {e.message}")
-        return
+        return None
     html = decode_html(first.body, first.content_type)
-    own = [
-        f
-        for f in read_page(html, first.final_url).feeds
-        if canonical_url(f) not in site_feeds and "comment" not in f.lower()
-    ]
-    if own:
-        read_feed(own[0], column_id)
-        return
+    feeds = tuple(
+        dict.fromkeys(
+            canonical_url(f)
+            for f in read_page(html, first.final_url).feeds
+            if "comment" not in f.lower()
+        )
+    )
+    return column_id, url, first, html, feeds, started
+
+
+def _section(h, client, state, config, column_id, url, first, html, started, budget):
+    tz = ZoneInfo(config.timezone)
     items, complete = _pages(h, client, url, html, first.final_url, state, config, tz)
     items = _dated(h, client, items, state, tz, budget)
     for item in items:
         h.articles.append((Article(item.url, item.title, item.published, "html"), url))
     h.feeds.append(FeedSeen(url, column_id, "section page"))
     oldest = min((i.published for i in items if i.published), default=None)
+    if not items:
+        return  # a listing with no item proves nothing (it may be drawn by a script)
+    start = BEGINNING if complete or oldest is None else oldest
+    h.undated_spans.update({i.url: (start, started) for i in items if i.published is None})
     if oldest is None and not complete:
         return
     h.coverage.append(
-        Coverage(column_id, BEGINNING if complete else oldest, started, f"feed:{url}")
+        Coverage(column_id, BEGINNING if complete else oldest, started, f"feed:{url}", OWN_SECTION)
     )
 
 

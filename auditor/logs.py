@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 
@@ -31,8 +33,31 @@ def _outlet_of(record: logging.LogRecord) -> str:
     return ""
 
 
-def setup(level: int, as_json: bool = False) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+class LineHandler(logging.StreamHandler):
+    """A stream handler that first clears a progress bar's line, so a warning printed
+    during a crawl starts at the left edge instead of overwriting the bar or being
+    overwritten by it (the bar draws itself again at its next step)."""
+
+    live_line = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if LineHandler.live_line:
+            self.stream.write("\r\x1b[K")
+        super().emit(record)
+
+
+@contextlib.contextmanager
+def progress_line() -> Iterator[None]:
+    """While a progress bar owns the terminal's last line."""
+    LineHandler.live_line = True
+    try:
+        yield
+    finally:
+        LineHandler.live_line = False
+
+
+def setup(level: int, as_json: bool = False, stream=None) -> None:
+    handler = LineHandler(stream or sys.stderr)
     if as_json:
         handler.setFormatter(JsonLines())
     else:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from auditor import wordpress as wp
+from auditor.coverage import REST
 from auditor.errors import FetchError, WordPressError
 from auditor.fetch import Client
 from auditor.store import OutletState
@@ -36,7 +37,10 @@ def api_root(
         if wp.probe(client.get, root):
             h.api_root, h.api_note = root, "found by probing"
             return root
-    h.api_note = "no WordPress REST API found"
+    # only a site that answered can be said to have no API; one never reached (or answering
+    # only server errors) says nothing, and is probed again next time
+    if any(r.status is not None and r.status < 500 for r in client.records):
+        h.api_note = "no WordPress REST API found"
     return ""
 
 
@@ -74,7 +78,7 @@ def read_rest(
     if full:
         h.rest_ids = frozenset(p.wp_id for p in posts if p.wp_id is not None)
     start = BEGINNING if full else cursor
-    h.coverage += [Coverage(c.id, start, started, "rest") for c in config.campaign.columns]
+    h.coverage += [Coverage(c.id, start, started, "rest", REST) for c in config.campaign.columns]
     return True
 
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from auditor import alerts, audit, checks, classify, export, jobs, planning, topics
+from auditor import alerts, audit, checks, classify, export, jobs, labels, outfile, planning, topics
 from auditor import config as config_mod
 from auditor.crawl import crawl, select_outlets
 from auditor.errors import ModelError
@@ -264,14 +264,15 @@ def write_month(config, store: Store, day_in_month: date) -> list[Path]:
             export.WEEKLY, jobs.weekly_export(config, store, first, last), "vi"
         ),
         folder / f"{stem}-outlets.csv": export.to_csv(
-            export.outlet_columns(column_ids), jobs.outlets_export(config, store), "vi", names
+            export.outlet_columns(column_ids),
+            jobs.outlets_export(config, store),
+            "vi",
+            names,
+            ZoneInfo(config.timezone),
         ),
     }
     for path, text in files.items():
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_text(text, encoding="utf-8", newline="")
-        tmp.replace(path)
-        log.info("monthly report written: %s", path)
+        log.info("monthly report written: %s", outfile.write_text(path, text))
     return list(files)
 
 
@@ -300,8 +301,8 @@ def listing(config_path: str, db_path: str | None) -> list[tuple[str, str, str, 
         rows.append(
             (
                 job_id,
-                when.astimezone(daemon.tz).strftime("%Y-%m-%d %H:%M %Z"),
-                row.get("last_run") or "",
+                labels.local_time(when, daemon.tz, "en"),
+                labels.local_time(row.get("last_run"), daemon.tz, "en"),
                 row.get("last_status") or "",
             )
         )

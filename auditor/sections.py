@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from auditor.homepage import BLOCK_TAGS, SKIP_TAGS, VOID_TAGS, _region
-from auditor.text import clean
+from auditor.text import as_published
 from auditor.urls import canonical_url, same_site
 
 # no \b before the day: listings run a title into its date ("…công nhân12/11/2017 08:30")
@@ -112,7 +112,7 @@ class _ListingReader(HTMLParser):
         parent.times += frame.times
 
     def _add(self, href: str, title: str, when: datetime | None) -> None:
-        self.listing.items.append(Item(canonical_url(href), clean(title), when))
+        self.listing.items.append(Item(canonical_url(href), as_published(title), when))
 
     def finish(self) -> Listing:
         while len(self.frames) > 1:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from html.parser import HTMLParser
 
 TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
 
@@ -36,7 +37,6 @@ _PUNCT = str.maketrans(
 )
 # Icelandic eth from legacy fonts stands in for Đ / đ
 _ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
-_TAGS = re.compile(r"<[^>]*>")
 
 
 def _move_tone(match: re.Match) -> str:
@@ -57,13 +57,66 @@ def clean(text: str | None) -> str:
     return _SPACES.sub(" ", nfc(text)).strip()
 
 
+def as_published(text: str | None) -> str:
+    """Text to store as the outlet published it: NFC and spacing only. Tone-mark placement
+    and look-alike letters are left alone; they are unified only in keys (name_key)."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+# Elements whose content is never text a reader sees: dropped whole, even when unclosed.
+_HIDDEN = frozenset(("script", "style", "noscript", "template", "svg"))
+_BREAKS = frozenset(
+    (
+        *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt"),
+        *("figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header"),
+        *("hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr"),
+        "ul",
+    )
+)
+
+
+class _TextReader(HTMLParser):
+    """The text a browser would show: comments, scripts and styles vanish, block elements
+    separate words, inline ones do not."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _HIDDEN:
+            self.hidden.append(tag)
+        elif tag in _BREAKS:
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in _BREAKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in self.hidden:
+            while self.hidden and self.hidden.pop() != tag:
+                pass
+        elif tag in _BREAKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
 def html_to_text(fragment: str | None) -> str:
-    """Plain text from an HTML fragment (WordPress content, feed summaries)."""
+    """Plain text from an HTML fragment (WordPress content, feed summaries), read by a real
+    HTML parser: a `>` inside a comment or an unclosed <script> leaks nothing."""
     if not fragment:
         return ""
-    text = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", fragment)
-    text = _TAGS.sub(" ", text)
-    return clean(html.unescape(text))
+    reader = _TextReader()
+    reader.feed(fragment)
+    reader.close()
+    return as_published("".join(reader.parts))
 
 
 def name_key(text: str) -> str:

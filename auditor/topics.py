@@ -177,4 +177,6 @@ def check_labels(labels: Sequence[str]) -> list[str]:
     if unknown or not labels:
         raise ModelError(f"topics must be some of {', '.join(LABELS)}; got {list(labels)}")
     topics = sorted(set(labels) - {"khac"})
+    if topics and "khac" in labels:  # "other" means none of the topics: both is a slip
+        raise ModelError(f"khac (none of the topics) cannot go with {', '.join(topics)}")
     return topics or ["khac"]

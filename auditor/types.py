@@ -165,6 +165,7 @@ class Article:
     summary: str = ""
     text: str = ""
     terms: tuple[Term, ...] = ()
+    aliases: tuple[str, ...] = ()  # other URLs the same article was seen under
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,18 @@ class Coverage:
     start: datetime
     end: datetime
     source: str
+    scope: str = ""  # why this listing shows the column's articles (kept on the coverage row)
+
+
+@dataclass(frozen=True)
+class FeedRead:
+    """A feed read with no column attached: what it covers is decided once the whole crawl
+    is seen (coverage.py), because only then is it known which column each item is in."""
+
+    url: str
+    start: datetime  # the oldest item, or BEGINNING when the whole history was seen
+    end: datetime
+    items: tuple[Article, ...]
 
 
 @dataclass(frozen=True)
@@ -232,16 +245,17 @@ class WeekResult:
     status: str  # met | missed | in_progress | unknown
     article_ids: tuple[int, ...] = ()
     on_topic: int | None = None  # articles of the column on its topic; None: not classified
+    covered_by: str = ""  # the listings that showed the whole week (judged weeks)
 
 
 @dataclass(frozen=True)
 class ColumnSummary:
     outlet_id: str
     column_id: str
-    exists: bool
+    exists: str  # yes | no | unknown
     found_by: str
     first_article: date | None
-    timeliness: str  # on_time | late | ""
+    timeliness: str  # on_time | late | unknown | ""
     weeks_met: int
     weeks_missed: int
     weeks_unknown: int
@@ -288,6 +302,10 @@ class Harvest:
     rest_terms_complete: bool = False
     articles: list[tuple[Article, str]] = field(default_factory=list)  # (article, feed URL)
     coverage: list[Coverage] = field(default_factory=list)
+    unscoped: list[FeedRead] = field(default_factory=list)  # feeds whose scope is not yet known
+    announced: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # section pages
+    # (column id, feeds announced by its section page) that were read as site feeds
+    menu_links: int = 0  # menu links on the homepage read in this crawl
     not_modified: list[str] = field(default_factory=list)  # sources answered 304
     full_listing: bool = False
     rest_ids: frozenset[int] | None = None  # ids of a complete REST listing
@@ -297,6 +315,10 @@ class Harvest:
     retry_after: float | None = None  # the longest Retry-After a server asked for
     stopped: bool = False  # cut short by a stop request: not written at all
     homepage_read: bool = False
+    # feed items still undated → the span of the listing that showed them (UTC)
+    undated_spans: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
+    article_pages: int = 0  # article pages read to date undated feed items
+    skipped: int = 0  # feed entries left out (no usable link), reasons in notes
 
     @property
     def status(self) -> str:

@@ -27,6 +27,13 @@ def canonical_url(url: str, base: str = "") -> str:
     return urlunsplit((scheme, host, path, urlencode(query), ""))
 
 
+def url_key(url: str) -> str:
+    """Identity of a URL beyond canonical_url: http and https, www. or not, are one page."""
+    parts = urlsplit(canonical_url(url))
+    host = parts.netloc.removeprefix("www.")
+    return f"{host}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+
 def wp_post_id(url: str) -> int | None:
     """The post id of a WordPress short link such as https://site/?p=123 (RSS guids)."""
     parts = urlsplit(url)

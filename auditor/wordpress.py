@@ -5,6 +5,7 @@ Parsing is pure; the network is reached only through a fetch.Client passed in.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 from auditor.errors import FetchError, WordPressError
-from auditor.text import clean, html_to_text
+from auditor.text import as_published, clean, html_to_text
 from auditor.types import Article, Fetched, Term
 from auditor.urls import canonical_url, with_params
 
@@ -124,7 +125,7 @@ def parse_terms(items: list, kind: str) -> list[Term]:
         terms.append(
             Term(
                 kind,
-                html_to_text(str(item.get("name", ""))),
+                as_published(html.unescape(str(item.get("name", "")))),  # as published
                 str(item.get("slug", "")),
                 _int(item.get("id")),
                 str(item.get("link", "")),

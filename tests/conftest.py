@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import sys
+from pathlib import Path
 
 import pytest
 
 from auditor.fakesite import FakeSite, Server
 
-_real_connect = socket.socket.connect
+GUARD = Path(__file__).parent / "guard"
+sys.path.insert(0, str(GUARD))
+import sitecustomize as guard  # noqa: E402  (the loopback guard, shared with subprocesses)
+from ci_skips import pytest_runtest_makereport  # noqa: E402, F401  (the skip rule)
+
+pytest_plugins = ["pytester"]
 
 
-def _loopback_only(self, address):
-    host = address[0] if isinstance(address, tuple) else address
-    if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1")):
-        raise RuntimeError(f"test tried to reach {host!r}: only loopback is allowed")
-    return _real_connect(self, address)
+@pytest.fixture(scope="session", autouse=True)
+def loopback_subprocesses():
+    """Python processes the tests start install the same guard (tests/guard)."""
+    saved = {k: os.environ.get(k) for k in ("PYTHONPATH", guard.ENV)}
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(GUARD), saved["PYTHONPATH"]]))
+    os.environ[guard.ENV] = "1"
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture(autouse=True)
 def loopback_only(monkeypatch):
-    """Fail any test that opens a connection beyond 127.0.0.1."""
-    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+    """Fail any test that resolves or connects beyond 127.0.0.1."""
+    connect, connect_ex, getaddrinfo = guard.guarded(
+        socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+    )
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
 @pytest.fixture

@@ -80,3 +80,61 @@ def expected_weekly(
             )
             monday += timedelta(days=7)
     return rows
+
+
+def expected_weekly_feeds(
+    outlet_id: str,
+    outlet_name: str,
+    own: dict[str, list[datetime]],
+    home: list[tuple[datetime, bool]],
+    as_of: date,
+) -> list[dict]:
+    """Rows of `export weekly` for an outlet read only from feeds that show their latest
+    items. own: column → the instants of the items its own feed shows; home: the items of
+    a feed that carries every section, each with whether its column can be told (some
+    column's own feed shows it too).
+
+    A column's week is seen whole when its own feed reaches back to the week's start, or
+    when the home feed does and every item of it in the week whose column cannot be told
+    lies inside what the column's own feed shows (that item could be the column's)."""
+    home_oldest = min((t for t, _ in home), default=None)
+    blind = [t for t, told in home if not told]
+    rows = []
+    for column_id, name in COLUMNS.items():
+        seen = own.get(column_id, [])
+        own_oldest = min(seen, default=None)
+        monday = CAMPAIGN_FIRST_MONDAY
+        while monday <= as_of and monday + timedelta(days=6) <= CAMPAIGN_END:
+            sunday = monday + timedelta(days=6)
+            start = datetime.combine(monday, datetime.min.time(), VN)
+            end = start + timedelta(days=7)
+            n = sum(1 for t in seen if start <= t < end and t.astimezone(VN).date() <= as_of)
+            by_own = own_oldest is not None and own_oldest <= start
+            by_home = (
+                home_oldest is not None
+                and home_oldest <= start
+                and all(
+                    own_oldest is not None and t >= own_oldest for t in blind if start <= t < end
+                )
+            )
+            if sunday > as_of:
+                status = "in_progress"
+            else:
+                status = "met" if n >= 2 else ("missed" if by_own or by_home else "unknown")
+            iso = monday.isocalendar()
+            rows.append(
+                {
+                    "outlet_id": outlet_id,
+                    "outlet_name": outlet_name,
+                    "column_id": column_id,
+                    "column_name": name,
+                    "week": f"{iso[0]}-W{iso[1]:02d}",
+                    "week_start": monday.isoformat(),
+                    "week_end": sunday.isoformat(),
+                    "articles": str(n),
+                    "required": "2",
+                    "status": status,
+                }
+            )
+            monday += timedelta(days=7)
+    return rows

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import datetime, timedelta
 from html import escape
+from typing import ClassVar
 
 from expect import VN
 
@@ -145,3 +147,114 @@ def banner_png(text: str = BANNER_TEXT.upper()) -> bytes:
     out = io.BytesIO()
     img.save(out, "PNG")
     return out.getvalue()
+
+
+def rss(h, title: str, link: str, items) -> None:
+    """An RSS 2.0 feed of (path, title, when) items, without categories: a custom CMS."""
+    import email.utils
+
+    host = f"http://{h.headers['Host']}"
+    body = "".join(
+        f"<item><title>{escape(t)}</title><link>{host}{u}</link><guid>{host}{u}</guid>"
+        f"<pubDate>{email.utils.format_datetime(w)}</pubDate></item>"
+        for u, t, w in items
+    )
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>{escape(title)}</title><link>{host}{link}</link>{body}</channel></rss>"
+    ).encode()
+    etag = '"' + hashlib.sha1(xml).hexdigest()[:16] + '"'
+    if h.headers.get("If-None-Match") == etag:
+        h.send(304, b"", "application/rss+xml", {"ETag": etag})
+        return
+    h.send(200, xml, "application/rss+xml; charset=utf-8", {"ETag": etag})
+
+
+class SectionFeedPortal:
+    """A portal that is not WordPress: each section has its own feed showing only its
+    latest SECTION_ITEMS items, and a home feed shows the latest HOME_ITEMS of all sections.
+    The homepage announces all four feeds; each section page announces its own and the
+    home feed. The sections publish at different rates, so their feeds reach back to
+    different dates."""
+
+    SECTION_ITEMS = 10
+    HOME_ITEMS = 25
+    FEEDS: ClassVar[dict[str, tuple[str, str]]] = {
+        "thiet_che_cong_doan": ("/rss/thiet-che.rss", "/chuyen-muc/thiet-che-cong-doan.html"),
+        "loi_ich_doan_vien": ("/rss/loi-ich.rss", "/chuyen-muc/loi-ich.html"),
+        "dai_hoi_cong_doan": ("/rss/dai-hoi.rss", "/chuyen-muc/dai-hoi.html"),
+    }
+    HOME_FEED = "/rss/trang-chu.rss"
+
+    def __init__(self):
+        last = datetime(2017, 12, 17, 23, 0, tzinfo=VN)
+        self.posts: dict[str, list[tuple[str, str, datetime]]] = {}
+        # one article every 5 days
+        self._add("thiet_che_cong_doan", "thiet-che", datetime(2017, 9, 19, 9, tzinfo=VN), 5, last)
+        # sparse until late November, then one a day
+        self._add(
+            "loi_ich_doan_vien",
+            "loi-ich",
+            datetime(2017, 9, 20, 10, tzinfo=VN),
+            9,
+            datetime(2017, 11, 26, tzinfo=VN),
+        )
+        self._add("loi_ich_doan_vien", "loi-ich-moi", datetime(2017, 12, 4, 10, tzinfo=VN), 1, last)
+        # Monday and Thursday, none in the week of 20 Nov, one in the week of 30 Oct
+        congress = []
+        monday = datetime(2017, 9, 18, 8, tzinfo=VN)
+        while monday < last:
+            for days in (0, 3):
+                when = monday + timedelta(days=days)
+                week = when.isocalendar()[1]
+                if week == 47 or (week == 44 and days == 3) or when > last:
+                    continue
+                congress.append(when)
+            monday += timedelta(days=7)
+        self.posts["dai_hoi_cong_doan"] = [
+            (f"/tin/dai-hoi-{i}.html", f"Hướng tới Đại hội XII: tin số {i}", w)
+            for i, w in enumerate(congress)
+        ]
+        self.site = FakeSite(name="LĐLĐ tỉnh Mẫu", rest="off", routes=self.routes())
+
+    def _add(self, column_id, slug, first, step_days, until):
+        items = self.posts.setdefault(column_id, [])
+        when = first
+        while when <= until:
+            n = len(items)
+            items.append((f"/tin/{slug}-{n}.html", f"{slug} tin số {n}", when))
+            when += timedelta(days=step_days)
+
+    def latest(self, column_id: str | None, count: int):
+        pool = (
+            self.posts[column_id]
+            if column_id
+            else [p for items in self.posts.values() for p in items]
+        )
+        return sorted(pool, key=lambda p: p[2], reverse=True)[:count]
+
+    def _alternate(self, *paths: str) -> str:
+        return "".join(
+            f'<link rel="alternate" type="application/rss+xml" href="{p}">' for p in paths
+        )
+
+    def routes(self) -> dict:
+        section_feeds = [f for f, _ in self.FEEDS.values()]
+        routes = {
+            "/": lambda h: page(
+                h, menu() + "<p>Tin mới</p>", self._alternate(self.HOME_FEED, *section_feeds)
+            ),
+            self.HOME_FEED: lambda h: rss(h, "Tin mới", "/", self.latest(None, self.HOME_ITEMS)),
+        }
+        for column_id, (feed, section) in self.FEEDS.items():
+            routes[feed] = self._feed(column_id, section)
+            routes[section] = self._section(feed)
+        return routes
+
+    def _feed(self, column_id: str, section: str):
+        return lambda h: rss(h, column_id, section, self.latest(column_id, self.SECTION_ITEMS))
+
+    def _section(self, feed: str):
+        return lambda h: page(
+            h, menu() + "<p>Chuyên mục</p>", self._alternate(feed, self.HOME_FEED)
+        )

@@ -1,5 +1,6 @@
 """The weekly rules, from data: no store, no HTTP."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -84,9 +85,54 @@ def test_adjacent_coverage_intervals_join():
 
 
 def test_missing_column_misses_every_covered_week():
-    got, summary = statuses(facts([], found=""), vn(2017, 10, 9))
+    f = replace(facts([], found=""), listing="REST categories and tags read at 2017-10-08")
+    got, summary = statuses(f, vn(2017, 10, 9))
     assert got == {"2017-W39": (0, "missed"), "2017-W40": (0, "missed")}
-    assert not summary.exists and summary.timeliness == ""
+    assert summary.exists == "no" and summary.timeliness == ""
+    assert summary.finding == "no_column" and "complete listing" in summary.found_by
+
+
+EXISTENCE = {
+    "articles prove it": (dict(found="", listing=""), [vn(2017, 9, 26)], "yes"),
+    "a seen category proves it": (dict(found="category x"), [], "yes"),
+    "absent from a complete listing": (dict(found="", listing="menu"), [], "no"),
+    "never listed completely": (dict(found="", listing=""), [], "unknown"),
+    "placed by hand, not seen there": (
+        dict(found="", listing="menu", placed="config: feed 'u'"),
+        [],
+        "unknown",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", EXISTENCE, ids=list(EXISTENCE))
+def test_existence_is_three_valued(case):
+    kw, times, expected = EXISTENCE[case]
+    found = kw.pop("found")
+    f = replace(facts(times, found=found), **kw)
+    _, summary = statuses(f, vn(2017, 10, 9))
+    assert summary.exists == expected
+    if expected == "unknown":
+        assert summary.finding == "not_checked" and summary.timeliness == "unknown"
+
+
+def test_late_needs_the_silence_before_the_first_article_seen():
+    first = vn(2017, 10, 4, 9)
+    seen_since_first = [(vn(2017, 10, 2), vn(2017, 10, 20))]  # a feed that starts later
+    _, summary = statuses(facts([first], seen_since_first), vn(2017, 10, 20))
+    assert summary.timeliness == "unknown"
+    _, summary = statuses(facts([first]), vn(2017, 10, 20))  # seen from the beginning
+    assert summary.timeliness == "late"
+
+
+def test_each_judged_week_names_the_listings_that_showed_it():
+    whole = (BEGINNING, vn(2017, 10, 20), "REST")
+    part = (vn(2017, 9, 27), vn(2017, 10, 20), "feed F (own)")
+    f = replace(facts([vn(2017, 10, 3), vn(2017, 10, 4)]), sources=(whole, part))
+    results, _ = audit_column("o", f, CAMPAIGN, VN, vn(2017, 10, 20))
+    by = {r.week: r.covered_by for r in results}
+    assert by["2017-W39"] == "REST"
+    assert by["2017-W40"] == "REST; feed F (own)"
 
 
 @pytest.mark.parametrize(

@@ -133,7 +133,7 @@ def test_evaluate_cli_on_any_file(tmp_path, capsys):
 def test_bad_evaluation_file_names_the_line(tmp_path, capsys):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"title": "x", "label": "sport"}\n', encoding="utf-8")
-    assert main(["--models", str(MODELS), "model", "evaluate", str(path)]) == 1
+    assert main(["--models", str(MODELS), "model", "evaluate", str(path)]) == 2
     assert "bad.jsonl:1" in capsys.readouterr().err
 
 

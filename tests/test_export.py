@@ -28,7 +28,7 @@ def test_demo_runs_offline(tmp_path, capsys):
     assert main(["-q", "demo", "--keep", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "2017-W43" in out and "1 missed" in out
-    assert "Hướng tới Đại hội Công đoàn Việt Nam lần thứ XII  NO" in out
+    assert "Hướng tới Đại hội Công đoàn Việt Nam lần thứ XII  no " in out
     config, db = str(tmp_path / "demo-config.yaml"), str(tmp_path / "demo.db")
     csv_path = tmp_path / "w.csv"
     assert (

@@ -8,8 +8,9 @@ from datetime import datetime
 
 from auditor import columns as columns_mod
 from auditor.audit import ColumnFacts
-from auditor.errors import StoreError
+from auditor.errors import InputError
 from auditor.store.rows import from_iso, iso, row_to_article
+from auditor.text import name_key
 from auditor.types import Campaign, ColumnSource, Outlet
 
 
@@ -85,12 +86,8 @@ class ColumnRows:
         return [tuple(p) for p in json.loads(rows[0]["feeds"] or "[]")] if rows else []
 
     def column_facts(self, outlet_id: str, campaign: Campaign) -> list[ColumnFacts]:
-        found = {}
-        for r in self.q(
-            "SELECT column_id, evidence FROM column_sources WHERE outlet_id = ? ORDER BY rowid",
-            (outlet_id,),
-        ):
-            found.setdefault(r["column_id"], r["evidence"])
+        found, placed = self._column_evidence(outlet_id)
+        listing = self.complete_listing(outlet_id)
         topics = self.topics_of(outlet_id)
         outside = self._outside_any_column(outlet_id)
         facts = []
@@ -104,13 +101,13 @@ class ColumnRows:
                     (outlet_id, column.id),
                 )
             )
-            cov = tuple(
-                (from_iso(r["start"]), from_iso(r["end"]))
-                for r in self.q(
-                    'SELECT start, "end" FROM coverage WHERE outlet_id = ? AND column_id = ?',
-                    (outlet_id, column.id),
-                )
+            rows = self.q(
+                'SELECT start, "end", source, scope FROM coverage WHERE outlet_id = ? AND '
+                "column_id = ? AND scope IS NOT NULL",  # rows of no decided scope prove nothing
+                (outlet_id, column.id),
             )
+            cov = tuple((from_iso(r["start"]), from_iso(r["end"])) for r in rows)
+            sources = tuple((s, e, _label(r)) for (s, e), r in zip(cov, rows, strict=True))
             on_topic = None
             elsewhere: tuple = ()
             if topics:
@@ -119,9 +116,67 @@ class ColumnRows:
                     (i, when) for i, when in outside if column.id in topics.get(i, ())
                 )
             facts.append(
-                ColumnFacts(column.id, found.get(column.id, ""), arts, cov, on_topic, elsewhere)
+                ColumnFacts(
+                    column.id,
+                    found.get(column.id, ""),
+                    arts,
+                    cov,
+                    on_topic,
+                    elsewhere,
+                    listing,
+                    placed.get(column.id, ""),
+                    sources,
+                    self._undated_spans(outlet_id, column.id),
+                )
             )
         return facts
+
+    def _column_evidence(self, outlet_id: str) -> tuple[dict[str, str], dict[str, str]]:
+        """Per column, the first evidence that it exists, and the operator's placement where
+        the crawl has not seen the column yet (a config line is not proof of a column)."""
+        names = {(t.kind, name_key(t.name)) for t in self.known_terms(outlet_id)}
+        own = {
+            r["column_id"]
+            for r in self.q(
+                "SELECT DISTINCT column_id FROM coverage WHERE outlet_id = ? AND scope IS NOT "
+                "NULL AND scope NOT LIKE 'site-wide%'",
+                (outlet_id,),
+            )
+        }
+        found: dict[str, str] = {}
+        placed: dict[str, str] = {}
+        for r in self.q(
+            "SELECT * FROM column_sources WHERE outlet_id = ? ORDER BY rowid", (outlet_id,)
+        ):
+            column_id = r["column_id"]
+            seen = r["rule"] != "config override" or column_id in own
+            seen = seen or (r["kind"], name_key(r["value"])) in names
+            if seen:
+                found.setdefault(column_id, r["evidence"])
+            else:
+                placed.setdefault(column_id, r["evidence"])
+        return found, placed
+
+    def complete_listing(self, outlet_id: str) -> str:
+        """The latest complete listing of the outlet's categories, tags or menu, and when."""
+        rows = self.q(
+            "SELECT listing, started_at FROM crawls WHERE outlet_id = ? AND listing != '' "
+            "ORDER BY id DESC LIMIT 1",
+            (outlet_id,),
+        )
+        return f"{rows[0]['listing']} read at {rows[0]['started_at']}" if rows else ""
+
+    def _undated_spans(self, outlet_id: str, column_id: str) -> tuple:
+        """Where the column's undated articles may lie (see auditor/undated.py)."""
+        return tuple(
+            (from_iso(r["undated_from"]), from_iso(r["undated_to"]))
+            for r in self.q(
+                "SELECT a.undated_from, a.undated_to FROM articles a JOIN article_columns ac "
+                "ON ac.article_id = a.id WHERE ac.outlet_id = ? AND ac.column_id = ? AND "
+                "a.removed_at IS NULL AND a.published IS NULL AND a.undated_from IS NOT NULL",
+                (outlet_id, column_id),
+            )
+        )
 
     def _outside_any_column(self, outlet_id: str) -> list[tuple[int, datetime]]:
         return [
@@ -167,7 +222,7 @@ class ColumnRows:
 
     def correct(self, article_id: int, labels: list[str], by: str, at: datetime) -> None:
         if not self.q("SELECT 1 FROM articles WHERE id = ?", (article_id,)):
-            raise StoreError(f"no article with id {article_id}")
+            raise InputError(f"no article with id {article_id} in the store {self.path}")
         with self.transaction():
             self.db["corrections"].upsert(
                 {
@@ -178,6 +233,17 @@ class ColumnRows:
                 },
                 pk="article_id",
             )
+
+    def article_topics(self) -> dict[int, dict]:
+        """Per article: the model's prediction (labels, probabilities, version) and a
+        person's correction, where either exists."""
+        rows = self.q(
+            "SELECT a.id, p.model_version, p.probabilities, p.labels, c.labels AS corrected "
+            "FROM articles a LEFT JOIN predictions p ON p.article_id = a.id "
+            "LEFT JOIN corrections c ON c.article_id = a.id "
+            "WHERE p.article_id IS NOT NULL OR c.article_id IS NOT NULL"
+        )
+        return {r["id"]: r for r in rows}
 
     def weak_labels(self) -> list[dict]:
         """Articles with a label from the store: a person's correction, else the columns
@@ -223,3 +289,10 @@ class ColumnRows:
             }
         )
         return topics
+
+
+def _label(row: dict) -> str:
+    """A coverage row in words: which listing, and why it shows the column."""
+    if row["source"] == "rest":
+        return row["scope"]
+    return f"{row['source'].removeprefix('feed:')} ({row['scope']})"

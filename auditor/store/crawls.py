@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from auditor.identity import keys
 from auditor.store.rows import OutletState, from_iso, iso
 from auditor.text import name_key
 from auditor.types import Article, Campaign, Coverage, Harvest, Term
+from auditor.urls import canonical_url
 
 
 class CrawlRows:
@@ -46,7 +48,8 @@ class CrawlRows:
         ends = {
             c["source"]: from_iso(c["e"])
             for c in self.q(
-                'SELECT source, max("end") AS e FROM coverage WHERE outlet_id = ? GROUP BY source',
+                'SELECT source, max("end") AS e FROM coverage WHERE outlet_id = ? AND '
+                "scope IS NOT NULL GROUP BY source",
                 (outlet_id,),
             )
         }
@@ -68,6 +71,7 @@ class CrawlRows:
                     "SELECT column_id, url FROM sections WHERE outlet_id = ?", (outlet_id,)
                 )
             ),
+            article_columns=self._article_columns(outlet_id),
             dated_urls=frozenset(
                 x["url"]
                 for x in self.q(
@@ -76,6 +80,17 @@ class CrawlRows:
                 )
             ),
         )
+
+    def _article_columns(self, outlet_id: str) -> dict[str, frozenset[str]]:
+        """Stored article URL → the columns its own listings or terms put it in."""
+        out: dict[str, set[str]] = {}
+        for r in self.q(
+            "SELECT a.url, ac.column_id FROM article_columns ac JOIN articles a ON "
+            "a.id = ac.article_id WHERE ac.outlet_id = ?",
+            (outlet_id,),
+        ):
+            out.setdefault(canonical_url(r["url"]), set()).add(r["column_id"])
+        return {url: frozenset(columns) for url, columns in out.items()}
 
     def known_terms(self, outlet_id: str) -> list[Term]:
         return [
@@ -97,6 +112,7 @@ class CrawlRows:
             self._section_rows(h)
             new, updated = self._article_rows(h)
             self._coverage_rows(h)
+            self._count_rows(h, crawl_id)
             self.relink(h.outlet, campaign)
             self.db["crawls"].update(crawl_id, {"new_articles": new, "updated_articles": updated})
         return {"crawl_id": crawl_id, "new": new, "updated": updated, "status": h.status}
@@ -114,6 +130,7 @@ class CrawlRows:
                     "notes": "; ".join(h.notes),
                     "requests": len(h.records),
                     "retry_after": h.retry_after,
+                    "listing": _listing(h),
                     "bytes": sum(r.bytes for r in h.records),
                     "new_articles": 0,
                     "updated_articles": 0,
@@ -229,29 +246,69 @@ class CrawlRows:
         )
 
     def _article_rows(self, h: Harvest) -> tuple[int, int]:
+        """Each record joins the stored article that shares any of its keys (URLs, guid,
+        WordPress id); stored articles that one record shows to be one are folded."""
         new = updated = 0
         for article, feed in h.articles:
-            existing = self._find_article(h.outlet.id, article)
+            found = self._find_articles(h.outlet.id, article)
+            existing = self._fold(found) if len(found) > 1 else (found[0] if found else None)
             row = _merge(existing, article, feed, h)
             if existing is None:
-                self.db["articles"].insert(row)
+                article_id = self.db["articles"].insert(row).last_pk
                 new += 1
             else:
-                changed = any(
-                    row[k] != existing[k]
-                    for k in ("title", "published", "modified", "terms", "text", "removed_at")
-                )
-                self.db["articles"].update(existing["id"], row)
+                article_id = existing["id"]
+                changed = len(found) > 1 or any(row[k] != existing[k] for k in _CHANGES)
+                self.db["articles"].update(article_id, row)
                 updated += changed
+            self._save_keys(h.outlet.id, article_id, keys(article))
         return new, updated
 
-    def _find_article(self, outlet_id: str, a: Article) -> dict | None:
-        rows = self.q("SELECT * FROM articles WHERE outlet_id = ? AND url = ?", (outlet_id, a.url))
-        if not rows and a.wp_id is not None:
-            rows = self.q(
-                "SELECT * FROM articles WHERE outlet_id = ? AND wp_id = ?", (outlet_id, a.wp_id)
+    def _find_articles(self, outlet_id: str, a: Article) -> list[dict]:
+        ks = sorted(keys(a))
+        marks = ", ".join("?" * len(ks))
+        return self.q(
+            f"SELECT * FROM articles WHERE outlet_id = ? AND (url = ? OR id IN (SELECT "
+            f"article_id FROM article_keys WHERE outlet_id = ? AND key IN ({marks}))) "
+            "ORDER BY id",
+            (outlet_id, a.url, outlet_id, *ks),
+        )
+
+    def _save_keys(self, outlet_id: str, article_id: int, ks: set[str]) -> None:
+        self.db.conn.executemany(
+            "INSERT OR REPLACE INTO article_keys (outlet_id, key, article_id) VALUES (?, ?, ?)",
+            [(outlet_id, k, article_id) for k in sorted(ks)],
+        )
+
+    def _fold(self, rows: list[dict]) -> dict:
+        """Stored rows found to be one article become the oldest row; a person's topic
+        correction moves with it, predictions and column links are recomputed."""
+        keep = dict(rows[0])
+        for other in rows[1:]:
+            keep = _combine(keep, other)
+            old, new = other["id"], keep["id"]
+            self.db.execute(
+                "UPDATE article_keys SET article_id = ? WHERE article_id = ?", (new, old)
             )
-        return rows[0] if rows else None
+            if self.q("SELECT 1 FROM corrections WHERE article_id = ?", (new,)):
+                self.db.execute("DELETE FROM corrections WHERE article_id = ?", (old,))
+            else:
+                self.db.execute(
+                    "UPDATE corrections SET article_id = ? WHERE article_id = ?", (new, old)
+                )
+            for table in ("predictions", "article_columns"):
+                self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (old,))
+            self.db.execute("DELETE FROM articles WHERE id = ?", (old,))
+        self.db["articles"].update(keep["id"], {k: v for k, v in keep.items() if k != "id"})
+        return keep
+
+    def _count_rows(self, h: Harvest, crawl_id: int) -> None:
+        undated = self.q(
+            "SELECT count(*) AS n FROM articles WHERE outlet_id = ? AND published IS NULL "
+            "AND removed_at IS NULL",
+            (h.outlet.id,),
+        )[0]["n"]
+        self.db["crawls"].update(crawl_id, {"undated": undated, "skipped": h.skipped})
 
     def _mark_removed(self, h: Harvest) -> None:
         """A complete REST listing is the truth: posts missing from it were unpublished.
@@ -291,7 +348,7 @@ class CrawlRows:
         start, end = iso(c.start), iso(c.end)
         rows = self.q(
             'SELECT id, start, "end" FROM coverage WHERE outlet_id = ? AND '
-            'column_id = ? AND source = ? AND "end" >= ? AND start <= ?',
+            'column_id = ? AND source = ? AND "end" >= ? AND start <= ? AND scope IS NOT NULL',
             (outlet_id, c.column_id, c.source, start, end),
         )
         if not rows:
@@ -302,6 +359,7 @@ class CrawlRows:
                     "start": start,
                     "end": end,
                     "source": c.source,
+                    "scope": c.scope,
                 }
             )
             return
@@ -311,30 +369,52 @@ class CrawlRows:
             {
                 "start": min([start, *(r["start"] for r in rows)]),
                 "end": max([end, *(r["end"] for r in rows)]),
+                "scope": c.scope,
             },
         )
         for r in rows[1:]:
             self.db["coverage"].delete(r["id"])
 
 
+# Fewer menu links than this on a homepage is no complete listing of its sections.
+MIN_MENU_LINKS = 3
+
+
+def _listing(h: Harvest) -> str:
+    """What this crawl saw a complete listing of, if anything: a column missing from it
+    can be called absent (`no`); without one, its existence is unknown."""
+    if h.rest_terms_complete:
+        return "REST categories and tags"
+    if h.menu_links >= MIN_MENU_LINKS:
+        return f"homepage menu ({h.menu_links} links)"
+    return ""
+
+
+_CHANGES = ("title", "published", "modified", "terms", "text", "removed_at", "aliases")
+
+
 def _merge(existing: dict | None, a: Article, feed: str, h: Harvest) -> dict:
-    """One row for the REST and RSS copies of a post: REST wins on dates and title."""
+    """One row for every copy of an article: REST wins on dates and title; among feed
+    copies, one modified later than the stored row brings its title."""
     old = existing or {}
     rest = a.source == "rest"
     sources = sorted(set(json.loads(old.get("sources") or "[]")) | {a.source})
     feeds = sorted(set(json.loads(old.get("feeds") or "[]")) | ({feed} if feed else set()))
     keep_old_dates = not rest and "rest" in sources and old.get("published")
+    newer = bool(a.modified) and (not old.get("modified") or iso(a.modified) > old["modified"])
+    take_title = rest or not old.get("title") or (newer and "rest" not in sources)
+    url = old.get("url") or a.url
+    published = old["published"] if keep_old_dates else (iso(a.published) or old.get("published"))
     return {
         "outlet_id": h.outlet.id,
-        "url": old.get("url") or a.url,
+        "url": url,
+        "aliases": _aliases(old, a, url),
         "guid": old.get("guid") or a.guid,
         "wp_id": a.wp_id if a.wp_id is not None else old.get("wp_id"),
-        "title": a.title if (rest or not old.get("title")) else old["title"],
+        "title": a.title if take_title else old["title"],
         "summary": _longer(old.get("summary"), a.summary),
         "text": _longer(old.get("text"), a.text),
-        "published": old["published"]
-        if keep_old_dates
-        else (iso(a.published) or old.get("published")),
+        "published": published,
         "modified": max(filter(None, [old.get("modified"), iso(a.modified)]), default=None),
         "terms": json.dumps(
             _merge_terms(json.loads(old.get("terms") or "[]"), a.terms, rest), ensure_ascii=False
@@ -344,7 +424,56 @@ def _merge(existing: dict | None, a: Article, feed: str, h: Harvest) -> dict:
         "first_seen": old.get("first_seen") or iso(h.started),
         "last_seen": iso(h.started),
         "removed_at": None,
+        **_undated_span(old, h.undated_spans.get(a.url), published),
     }
+
+
+def _aliases(old: dict, a: Article, url: str) -> str:
+    known = set(json.loads(old.get("aliases") or "[]")) | {a.url, *a.aliases}
+    return json.dumps(sorted(known - {url}))
+
+
+def _undated_span(old: dict, span: tuple | None, published: str | None) -> dict:
+    """Where an undated article may lie: the union of the listings that showed it."""
+    if published:
+        return {"undated_from": None, "undated_to": None}
+    starts = [x for x in (old.get("undated_from"), span and iso(span[0])) if x]
+    ends = [x for x in (old.get("undated_to"), span and iso(span[1])) if x]
+    return {"undated_from": min(starts, default=None), "undated_to": max(ends, default=None)}
+
+
+def _combine(keep: dict, other: dict) -> dict:
+    """Two stored rows of one article as one (keep is the older row; a REST copy's dates
+    and title win as in _merge)."""
+    merged = dict(keep)
+    for k in ("sources", "feeds"):
+        merged[k] = json.dumps(sorted(set(_list(keep, k)) | set(_list(other, k))))
+    urls = set(_list(keep, "aliases")) | set(_list(other, "aliases")) | {other["url"]}
+    merged["aliases"] = json.dumps(sorted(urls - {keep["url"]}))
+    for k in ("guid", "wp_id", "title", "published", "undated_from", "undated_to"):
+        if not merged.get(k) and other.get(k):
+            merged[k] = other[k]
+    if "rest" in _list(other, "sources") and "rest" not in _list(keep, "sources"):
+        merged["published"], merged["title"] = other["published"], other["title"]
+    merged["summary"] = _longer(keep.get("summary"), other.get("summary"))
+    merged["text"] = _longer(keep.get("text"), other.get("text"))
+    merged["modified"] = max(
+        filter(None, [keep.get("modified"), other.get("modified")]), default=None
+    )
+    merged["first_seen"] = min(filter(None, [keep.get("first_seen"), other.get("first_seen")]))
+    terms = _list(keep, "terms")
+    merged["terms"] = json.dumps(
+        terms + [t for t in _list(other, "terms") if t not in terms], ensure_ascii=False
+    )
+    if merged["published"]:
+        merged["undated_from"] = merged["undated_to"] = None
+    if keep.get("removed_at") is None or other.get("removed_at") is None:
+        merged["removed_at"] = None
+    return merged
+
+
+def _list(row: dict, key: str) -> list:
+    return json.loads(row.get(key) or "[]")
 
 
 def _longer(a: str | None, b: str | None) -> str:

@@ -53,6 +53,7 @@ class ResultRows:
                         "status": w.status,
                         "on_topic": w.on_topic,
                         "article_ids": json.dumps(list(w.article_ids)),
+                        "covered_by": w.covered_by,
                     }
                     for w in weeks
                 ),
@@ -63,7 +64,7 @@ class ResultRows:
                     "run_id": run_id,
                     "outlet_id": s.outlet_id,
                     "column_id": s.column_id,
-                    "exists_": int(s.exists),
+                    "exists_": {"yes": 1, "no": 0}.get(s.exists),  # NULL: unknown
                     "found_by": s.found_by,
                     "first_article": s.first_article.isoformat() if s.first_article else None,
                     "timeliness": s.timeliness,
@@ -80,12 +81,17 @@ class ResultRows:
         return run_id
 
     def latest_runs(self) -> dict[str, int]:
-        """For each outlet, the newest audit run that judged it."""
+        """For each outlet, the audit run with the latest as-of date that judged it (the
+        newest of those): an audit of the past never stands in for the present."""
         latest: dict[str, int] = {}
-        for r in self.q("SELECT id, outlets FROM audit_runs ORDER BY id"):
+        for r in self.audit_runs():
             for outlet_id in json.loads(r["outlets"]):
                 latest[outlet_id] = r["id"]
         return latest
+
+    def audit_runs(self) -> list[dict]:
+        """Every stored run, by as-of date, then by when it ran."""
+        return self.q("SELECT * FROM audit_runs ORDER BY as_of, id")
 
     def audit_run(self, run_id: int) -> dict:
         return self.q("SELECT * FROM audit_runs WHERE id = ?", (run_id,))[0]
@@ -115,7 +121,9 @@ class ResultRows:
     def outlet_rows(self) -> list[dict]:
         return self.q(
             "SELECT o.*, (SELECT count(*) FROM articles a WHERE a.outlet_id = o.id "
-            "AND a.removed_at IS NULL) AS articles, (SELECT requests FROM crawls c "
+            "AND a.removed_at IS NULL) AS articles, (SELECT count(*) FROM articles a WHERE "
+            "a.outlet_id = o.id AND a.removed_at IS NULL AND a.published IS NULL) AS undated, "
+            "(SELECT requests FROM crawls c "
             "WHERE c.outlet_id = o.id ORDER BY c.id DESC LIMIT 1) AS requests "
             "FROM outlets o ORDER BY o.id"
         )

@@ -30,6 +30,7 @@ class OutletState:
     consecutive_failures: int = 0
     sections: tuple[tuple[str, str], ...] = ()  # (column id, url) found on menus
     dated_urls: frozenset[str] = frozenset()  # stored articles that have a date
+    article_columns: dict[str, frozenset[str]] | None = None  # canonical URL → columns
     homepage_at: datetime | None = None  # when a crawl last read the homepage
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -119,3 +121,59 @@ def m005_operations(db: Database) -> None:
 def m006_homepage_read(db: Database) -> None:
     """When each outlet's homepage was last read by a crawl (feeds, API link, menus)."""
     db.execute("ALTER TABLE outlets ADD COLUMN homepage_at TEXT")
+
+
+@migrations()
+def m007_coverage_scope(db: Database) -> None:
+    """Why each coverage row covers its column (a feed of unknown scope covers nothing, so
+    rows written before scopes were decided keep a NULL scope and are no longer believed,
+    unless the feed was that column's own); which crawl saw a complete listing of the
+    outlet's categories, tags or menu (a column is `no` only against one); and the listings
+    that covered each judged week."""
+    db.execute("ALTER TABLE coverage ADD COLUMN scope TEXT")
+    db.execute(
+        "UPDATE coverage SET scope = 'site-wide: the REST posts endpoint' WHERE source = 'rest'"
+    )
+    for outlet in db.query("SELECT id, feeds FROM outlets"):
+        for url, column_id in json.loads(outlet["feeds"] or "[]"):
+            if column_id:
+                db.execute(
+                    "UPDATE coverage SET scope = ? WHERE outlet_id = ? AND column_id = ? "
+                    "AND source = ?",
+                    ("the column's own feed", outlet["id"], column_id, f"feed:{url}"),
+                )
+    db.execute("ALTER TABLE crawls ADD COLUMN listing TEXT DEFAULT ''")
+    db.execute(
+        "UPDATE crawls SET listing = 'REST categories and tags' WHERE id IN "
+        "(SELECT max(c.id) FROM crawls c WHERE c.status != 'error' AND EXISTS "
+        "(SELECT 1 FROM terms t WHERE t.outlet_id = c.outlet_id AND t.origin = 'rest') "
+        "GROUP BY c.outlet_id)"
+    )
+    db.execute("ALTER TABLE week_results ADD COLUMN covered_by TEXT")
+
+
+@migrations()
+def m008_article_identity(db: Database) -> None:
+    """An article is recognised by any of its URLs, its guid or its WordPress id
+    (article_keys), and keeps every URL it was seen under (aliases). A feed item still
+    undated keeps the span of the listing that showed it: the audit cannot call a week of
+    that span missed. Each crawl counts the outlet's undated articles and skipped entries."""
+    from auditor.identity import keys
+    from auditor.types import Article
+
+    db.execute("""CREATE TABLE article_keys (
+        outlet_id TEXT, key TEXT, article_id INTEGER REFERENCES articles(id),
+        PRIMARY KEY (outlet_id, key))""")
+    db.execute("CREATE INDEX article_keys_article ON article_keys(article_id)")
+    db.execute("ALTER TABLE articles ADD COLUMN aliases TEXT DEFAULT '[]'")
+    db.execute("ALTER TABLE articles ADD COLUMN undated_from TEXT")
+    db.execute("ALTER TABLE articles ADD COLUMN undated_to TEXT")
+    db.execute("ALTER TABLE crawls ADD COLUMN undated INTEGER")
+    db.execute("ALTER TABLE crawls ADD COLUMN skipped INTEGER")
+    for r in list(db.query("SELECT id, outlet_id, url, guid, wp_id FROM articles ORDER BY id")):
+        article = Article(r["url"], "", None, "", guid=r["guid"] or "", wp_id=r["wp_id"])
+        for key in keys(article):
+            db.execute(
+                "INSERT OR IGNORE INTO article_keys (outlet_id, key, article_id) VALUES (?, ?, ?)",
+                (r["outlet_id"], key, r["id"]),
+            )

@@ -1,9 +1,8 @@
-"""The real-WordPress suite: skipped with one clear line where it cannot run, except in CI
-(CI=true), where a skip would hide that nothing was proved, so it fails instead."""
+"""The real-WordPress suite: skipped with one clear line where it cannot run (in CI that
+skip fails the run: tests/ci_skips.py)."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -25,8 +24,6 @@ def pytest_terminal_summary(terminalreporter):
 def wordpress_sites():
     why = harness.missing()
     if why:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the real-WordPress suite must run in CI, but: {why}")
         pytest.skip(f"real-WordPress suite skipped: {why}")
     with harness.Sites() as sites:
         versions = ", ".join(

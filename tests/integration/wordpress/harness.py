@@ -1,10 +1,11 @@
 """Real WordPress sites on 127.0.0.1, from Debian's packages only.
 
 One MariaDB server (its own data folder and socket, started and stopped by PID) holds one
-database per site; each site is PHP's built-in server on its own port, with Debian's
-WordPress (/usr/share/wordpress) and a config file /etc/wordpress/config-<name>.php chosen
-through WORDPRESS_CONFIG. Sites are installed and seeded by install.php through WordPress's
-own functions.
+database per site; each site is PHP's built-in server on its own port (in a process group
+of its own, so its workers stop with it), with Debian's WordPress (/usr/share/wordpress)
+and a config file /etc/wordpress/config-auditor-test-<name>-<port>.php chosen through
+WORDPRESS_CONFIG (the port keeps two suites running at once apart). Sites are installed
+and seeded by install.php through WordPress's own functions.
 
 By hand:  python3 tests/integration/wordpress/harness.py up   (Ctrl-C stops everything)
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -141,7 +143,8 @@ class Site:
 
     @property
     def config_name(self) -> str:
-        return f"auditor-test-{self.name}"
+        # the port makes it unique: two suites running at once must not share a config file
+        return f"auditor-test-{self.name}-{self.port}"
 
     @property
     def env(self) -> dict:
@@ -189,6 +192,7 @@ class Site:
             env={**self.env, "PHP_CLI_SERVER_WORKERS": "4"},
             stdout=log,
             stderr=log,
+            start_new_session=True,  # its own process group: stop() ends the workers too
         )
 
         def answers() -> bool:
@@ -202,7 +206,9 @@ class Site:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            # PHP_CLI_SERVER_WORKERS forks workers that outlive their parent: end the group
+            # this server was started in (and only that group)
+            os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(10)
         if getattr(self, "log", None):
             self.log.close()

@@ -1,9 +1,12 @@
 """Writes the seed files sites/*.json (run once; the JSON files are committed).
 
 Three outlets shaped like real union sites, posts in Vietnamese written by the team:
-  pretty  – pretty permalinks; ~150 posts (two REST pages); draft, private, scheduled and
+  pretty  – pretty permalinks; ~160 posts (two REST pages); draft, private, scheduled and
             trashed posts; a post in two columns; Sunday 23:30 / Monday 00:15 posts;
-            titles with – and “quotes”.
+            titles with – and “quotes”; two columns whose category an editor created twice
+            ("cong doan vi loi ich doan vien" beside "Công đoàn vì lợi ích đoàn viên",
+            "THIẾT CHẾ CÔNG ĐOÀN" beside "Thiết chế công đoàn"), with posts in each and one
+            post in both spellings.
   plain   – no pretty permalinks (REST only at ?rest_route=); its category is spelt
             "thiet che cong doan" (no diacritics, lower case); another uses an alias.
   closed  – anonymous REST blocked by a must-use plugin: read from its feeds, with a
@@ -47,6 +50,7 @@ TITLES = {
         "Tăng lương tối thiểu vùng từ 2018",
     ],
 }
+TITLES["li2"], TITLES["tc2"] = TITLES["li"], TITLES["tc"]
 
 
 def post(key, cat_keys, when: datetime, status="publish", title=None, tags=()):
@@ -87,6 +91,9 @@ def pretty() -> dict:
     )
     posts += weekly("p", "dh", start + timedelta(weeks=4), 13, lambda w: 2)
     posts += weekly("p", "ts", start, 17, lambda w: 3, hour=14)
+    # the duplicate categories: week 6 of the benefits column is filled by the second only
+    posts += weekly("p", "li2", start + timedelta(weeks=6), 4, lambda w: 2 if w == 0 else 1, 11)
+    posts += weekly("p", "tc2", start + timedelta(weeks=10), 2, lambda w: 1, hour=12)
     posts += [
         # W43 has only the Sunday 23:30 post; W44 has the Monday 00:15 post and one more
         post("p-sunday-late", ["tc"], datetime(2017, 10, 29, 23, 30, tzinfo=VN)),
@@ -102,6 +109,12 @@ def pretty() -> dict:
         post("p-private", ["li"], datetime(2017, 11, 9, 11, tzinfo=VN), status="private"),
         post("p-future", ["li"], datetime(2030, 1, 7, 9, tzinfo=VN), status="future"),
         post("p-trash", ["tc"], datetime(2017, 11, 10, 9, tzinfo=VN), status="trash"),
+        post(
+            "p-both-spellings",
+            ["li", "li2"],
+            datetime(2017, 12, 13, 10, tzinfo=VN),
+            title="Đoàn viên mua hàng giảm giá (bài ở cả hai chuyên mục trùng tên)",
+        ),
         post(
             "p-edited",
             ["li"],
@@ -123,6 +136,11 @@ def pretty() -> dict:
             "tc": {"name": "Thiết chế công đoàn", "slug": "thiet-che-cong-doan"},
             "dh": {"name": "Hướng tới Đại hội XII", "slug": "huong-toi-dai-hoi-xii"},
             "ts": {"name": "Thời sự", "slug": "thoi-su"},
+            "li2": {
+                "name": "cong doan vi loi ich doan vien",
+                "slug": "cong-doan-vi-loi-ich-doan-vien-2",
+            },
+            "tc2": {"name": "THIẾT CHẾ CÔNG ĐOÀN", "slug": "thiet-che-cong-doan-2"},
         },
     }
 

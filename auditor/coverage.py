@@ -1,0 +1,171 @@
+"""What a listing covers: which columns a feed read in a crawl would have shown. Pure.
+
+A week is `missed` only if the auditor saw every article the column published in it, so a
+listing covers a column only when it would have shown that column's articles:
+
+* the column's own listing (its category, tag, section or feed) covers that column;
+* a site-wide listing covers every column: the REST posts endpoint, the site's main feed
+  (a feed at the site's root feed path), or a feed whose items fall in several columns
+  (a home feed carrying every section).
+
+A feed of unknown scope covers nothing. When in doubt, less coverage: `unknown` is honest,
+`missed` must be proven. Each decision is kept, in words, with the coverage it gives.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from urllib.parse import parse_qsl, urlsplit
+
+from auditor import columns as columns_mod
+from auditor.types import Campaign, ColumnOverride, Coverage, FeedRead
+from auditor.urls import canonical_url
+
+REST = "site-wide: the REST posts endpoint"
+OWN_FEED = "the column's own feed"
+OWN_SECTION = "the column's own section listing"
+MAIN_FEED = "site-wide: the site's main feed"
+ANNOUNCED = "the column's own feed: announced by its section page alone"
+
+# Paths (below the site's root) where a site keeps its main feed.
+MAIN_FEED_PATHS = frozenset(
+    {"feed", "rss", "rss.xml", "feed.xml", "atom.xml", "index.xml", "rss2", "feed/atom"}
+)
+
+
+def is_main_feed(url: str, site_url: str) -> bool:
+    """The feed at the site's root feed path (or WordPress's ?feed=rss2 on the root)."""
+    feed, site = urlsplit(canonical_url(url)), urlsplit(canonical_url(site_url))
+    if feed.netloc != site.netloc:
+        return False
+    root = site.path.rstrip("/") + "/"
+    if not (feed.path + "/").startswith(root):
+        return False
+    rest = feed.path[len(root) :].strip("/")
+    query = dict(parse_qsl(feed.query))
+    if rest in MAIN_FEED_PATHS and not query:
+        return True
+    return rest == "" and set(query) == {"feed"}
+
+
+def item_columns(
+    feed: FeedRead,
+    known: Mapping[str, frozenset[str]],
+    campaign: Campaign,
+    overrides: Iterable[ColumnOverride],
+) -> list[frozenset[str]]:
+    """Per item: the columns other evidence puts it in (the column's own listings, the
+    item's own categories or tags, a URL under a column's prefix)."""
+    terms = [t for a in feed.items for t in a.terms]
+    placed = [o for o in overrides if o.kind in ("category", "tag", "url_prefix")]
+    sources = columns_mod.resolve(campaign, placed, terms)
+    out = []
+    for a in feed.items:
+        found = set(known.get(canonical_url(a.url), ()))
+        found |= {lk.column_id for lk in columns_mod.link(a, (), sources)}
+        out.append(frozenset(found))
+    return out
+
+
+def placed_spans(feed: FeedRead, per_item: list[frozenset[str]]) -> list[tuple[datetime, datetime]]:
+    """The stretches of a site-wide feed in which every item's column is known (by its own
+    categories or tags, or another listing). An item of unknown column could be any
+    column's article, so no week that holds it is proven by this feed."""
+    holes = []
+    for article, columns in zip(feed.items, per_item, strict=True):
+        if columns or article.terms:
+            continue
+        if article.published is None:
+            return []  # it could be in any week
+        holes.append(article.published)
+    spans, start = [], feed.start
+    for hole in sorted(holes):
+        if hole > start:
+            spans.append((start, hole))
+        start = max(start, hole + timedelta(microseconds=1))
+    if start < feed.end:
+        spans.append((start, feed.end))
+    return spans
+
+
+def spans_columns(per_item: list[frozenset[str]]) -> tuple[str, ...]:
+    """The columns a feed's items fall in, when they fall in several and no one column
+    holds them all (a section feed whose items are also filed elsewhere does not span)."""
+    placed = [s for s in per_item if s]
+    if not placed:
+        return ()
+    every = frozenset.union(*placed)
+    common = frozenset.intersection(*placed)
+    return tuple(sorted(every)) if len(every) >= 2 and not common else ()
+
+
+def scope_feeds(
+    feeds: list[FeedRead],
+    site_url: str,
+    campaign: Campaign,
+    overrides: Iterable[ColumnOverride],
+    announced: list[tuple[str, tuple[str, ...]]],
+    known: dict[str, set[str]],
+) -> tuple[list[Coverage], list[tuple[str, str]], list[str]]:
+    """Decide what each feed read without a column covers.
+
+    announced: (column id, feeds its section page announces) for section pages whose
+    feeds were read as site feeds; known: canonical article URL → columns, from the
+    column-specific listings of this crawl and the store. Returns the coverage, the feeds
+    found to be one column's own (url, column id), and notes for feeds that cover nothing.
+    """
+    overrides = list(overrides)
+    all_ids = [c.id for c in campaign.columns]
+    coverage: list[Coverage] = []
+    decided: set[str] = set()
+
+    def site_wide(feed: FeedRead, why: str) -> None:
+        per_item = item_columns(feed, known, campaign, overrides)
+        for start, end in placed_spans(feed, per_item):
+            coverage.extend(Coverage(c, start, end, f"feed:{feed.url}", why) for c in all_ids)
+        decided.add(feed.url)
+
+    for feed in feeds:
+        if is_main_feed(feed.url, site_url):
+            site_wide(feed, MAIN_FEED)
+    owners = _announced_by_one(announced)
+    own: list[tuple[str, str]] = []
+    for feed in feeds:
+        if feed.url in decided:
+            continue
+        column_id = owners.get(canonical_url(feed.url))
+        spans = spans_columns(item_columns(feed, known, campaign, overrides))
+        if column_id and not spans:
+            coverage.append(
+                Coverage(column_id, feed.start, feed.end, f"feed:{feed.url}", ANNOUNCED)
+            )
+            own.append((feed.url, column_id))
+            decided.add(feed.url)
+            for a in feed.items:
+                known.setdefault(canonical_url(a.url), set()).add(column_id)
+    notes = []
+    for feed in feeds:
+        if feed.url in decided:
+            continue
+        spans = spans_columns(item_columns(feed, known, campaign, overrides))
+        if spans:
+            site_wide(
+                feed, f"site-wide: its items fall in {len(spans)} columns ({', '.join(spans)})"
+            )
+        else:
+            notes.append(f"feed {feed.url}: scope unknown, so it covers no column")
+    return coverage, own, notes
+
+
+def _announced_by_one(announced: list[tuple[str, tuple[str, ...]]]) -> dict[str, str]:
+    """Feeds announced by exactly one column's section page: that column's own feed."""
+    pairs = {(column_id, canonical_url(f)) for column_id, feeds in announced for f in feeds}
+    count = Counter(f for _, f in pairs)
+    out = {}
+    for column_id, feeds in announced:
+        for f in feeds:
+            if count[canonical_url(f)] == 1:
+                out[canonical_url(f)] = column_id
+    return out
