@@ -64,10 +64,6 @@ CASES = {
         "khac",
     ),
     "shareholders are not members": ("ĐHĐCĐ thường niên 2018 thông qua cổ tức 20%", "khac"),
-    "collective agreement is not a partner deal": (
-        "Ký thỏa ước lao động tập thể ngành dệt may",
-        "khac",
-    ),
 }
 
 
@@ -86,7 +82,7 @@ def test_nfd_and_old_tone_marks_predict_the_same(shipped):
 
 
 def test_training_is_reproducible():
-    data = classify.read_jsonl(MODELS / "data" / "train.jsonl")[:400]
+    data = classify.read_jsonl(MODELS / "data" / "train.jsonl")[::10]  # every label
     one, two = classify.train(data), classify.train(data)
     texts = [e.text for e in data[:50]]
     assert (one.probabilities(texts) == two.probabilities(texts)).all()
