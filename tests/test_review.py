@@ -81,3 +81,23 @@ def test_review_on_the_demo_store(tmp_path, capsys):
     ids = [json.loads(x)["article_id"] for x in capsys.readouterr().out.splitlines()]
     assert doubted["id"] not in ids
     assert main([*base, "review", "--outlet", "nope"]) == 2
+
+
+def test_corrections_come_first_and_weigh_more_than_columns():
+    class FakeStore:
+        def weak_labels(self):
+            return [
+                {"id": 1, "title": "a", "summary": "", "text": "", "corrected": None,
+                 "columns": json.dumps(["loi_ich_doan_vien"])},
+                {"id": 2, "title": "b", "summary": "", "text": "", "corrected": None,
+                 "columns": json.dumps([])},
+                {"id": 3, "title": "c", "summary": "", "text": "",
+                 "corrected": json.dumps(["khac"]), "columns": json.dumps(["loi_ich_doan_vien"])},
+            ]  # fmt: skip
+
+    examples = topics.store_examples(FakeStore())
+    assert [(e.source, sorted(e.labels)) for e in examples] == [
+        *[("store:3", ["khac"])] * topics.CORRECTION_WEIGHT,
+        ("store:1", ["loi_ich_doan_vien"]),
+    ]
+    assert topics.CORRECTION_WEIGHT > 1
