@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -146,8 +147,11 @@ def test_status_json_is_data_and_tables_show_local_time(demo, capsys):
     assert local.strftime("%Y-%m-%d %H:%M") in table
 
 
-def test_audit_and_schedule_list_speak_one_zone(demo, capsys):
-    args, _ = demo
+def test_audit_and_schedule_list_speak_one_zone(demo, capsys, tmp_path):
+    # on a copy: an audit as of today would become the run the other tests export
+    folder = tmp_path / "demo"
+    shutil.copytree(demo[1].parent, folder)
+    args = ["--config", str(folder / "demo-config.yaml"), "--db", str(folder / "demo.db")]
     for extra in ([], ["--as-of", "2017-11-30"]):
         capsys.readouterr()
         assert main(["-q", *args, "audit", *extra]) == 0
