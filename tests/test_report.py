@@ -3,8 +3,6 @@ against the CSV exports of the same store, and the page rendered by a real brows
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import shutil
