@@ -223,7 +223,7 @@ def _outlet(o: OutletView, w: Words, tz: ZoneInfo) -> str:
         )
     b = o.banner
     banner = (
-        f"<p>{esc(w('banner'))}: {esc(_banner_word(b.verdict, w))}"
+        f"<p>{esc(w('banner'))}: {esc(banner_word(b.verdict, w))}"
         + (
             f"; {esc(w('banner_share'))}: {pct(b.share, w.lang)} "
             f"({b.days_present}/{b.days_checked})"
@@ -231,8 +231,7 @@ def _outlet(o: OutletView, w: Words, tz: ZoneInfo) -> str:
             if b.required
             else ""
         )
-        + f". {esc(w('last_crawl'))}: {esc(instant(o.last_crawl_at, w.lang, tz))} "
-        f"{esc(o.last_status)}{' — ' + esc(o.last_error) if o.last_error else ''}</p>"
+        + f". {esc(w('last_crawl'))}: {esc(crawl_text(o, w, tz))}</p>"
     )
     return (
         f'<div class="outlet-block" data-outlet="{esc(o.id)}">{head}'
@@ -240,7 +239,13 @@ def _outlet(o: OutletView, w: Words, tz: ZoneInfo) -> str:
     )
 
 
-def _banner_word(verdict: str, w: Words) -> str:
+def crawl_text(o: OutletView, w: Words, tz: ZoneInfo) -> str:
+    status = o.last_status if o.last_status in ("ok", "partial", "error") else "none"
+    parts = [instant(o.last_crawl_at, w.lang, tz), w("crawl_" + status), o.last_error]
+    return " — ".join(p for p in parts if p)
+
+
+def banner_word(verdict: str, w: Words) -> str:
     return w(
         {
             "present": "banner_present",

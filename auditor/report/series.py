@@ -28,8 +28,9 @@ def share_per_week(report: Report) -> list:
 
 
 def ranking(report: Report) -> tuple[list[str], list[tuple[str, list[int]]]]:
-    """Audited outlets, most weeks met first (ties by name)."""
-    chosen = [o for o in report.outlets if o.audited and o.columns]
+    """Outlets that were checked, most weeks met first (ties by name): one never reached
+    is not ranked last, it is not ranked."""
+    chosen = [o for o in report.outlets if o.columns and o.verdict != "not_checked"]
     chosen.sort(key=lambda o: (-sum(c.met for c in o.columns), o.name))
     stacks = [
         (name, [next((c.met for c in o.columns if c.column_id == cid), 0) for o in chosen])
@@ -51,12 +52,12 @@ def all_charts(report: Report, w: Words) -> list[tuple[str, bytes]]:
             ),
         )
     ]
-    families = [f for f in FAMILIES if any(o.family == f for o in report.outlets if o.audited)]
+    checked = [o for o in report.outlets if o.verdict != "not_checked"]
+    families = [f for f in FAMILIES if any(o.family == f for o in checked)]
     if families:
         titles = [w("chart_articles_family", family=w(f)) for f in families]
         panel = [
-            articles_per_week(report, {o.id for o in report.outlets if o.family == f})
-            for f in families
+            articles_per_week(report, {o.id for o in checked if o.family == f}) for f in families
         ]
         out.append(
             (

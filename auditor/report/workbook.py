@@ -12,9 +12,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from auditor import export
-from auditor.report.fmt import instant, safe_url
+from auditor.report.fmt import safe_url
 from auditor.report.model import Report
-from auditor.report.page import issue_text
+from auditor.report.page import banner_word, crawl_text, issue_text
 from auditor.report.vocab import FAMILIES, STATUSES, SYMBOLS, VERDICTS, Words
 
 FILLS = {
@@ -164,17 +164,13 @@ def _outlets(report: Report, w: Words, tz: ZoneInfo):
                     c.judged if c else "",
                     c.met_to_date if c else "",
                     c.judged_to_date if c else "",
-                    b.verdict,
+                    banner_word(b.verdict, w),
                     b.share if b.share is not None else "",
                     b.share_to_date if b.share_to_date is not None else "",
-                    _crawl_text(o, w, tz),
+                    crawl_text(o, w, tz),
                 ]
             )
     return head, rows, None
-
-
-def _crawl_text(o, w: Words, tz: ZoneInfo) -> str:
-    return f"{instant(o.last_crawl_at, w.lang, tz)} {o.last_status} {o.last_error}".strip()
 
 
 def _classifier(report: Report, w: Words):
