@@ -90,18 +90,24 @@ def _summary(report: Report, w: Words) -> str:
     groups = report.by_verdict()
     cards = []
     for v in VERDICTS:
-        names = "".join(
-            f"<li>{esc(o.name)}{' — ' + _reasons(o, w) if v != 'full' else ''}</li>"
-            for o in groups[v]
-        )
+        names = "".join(_summary_item(o, w) for o in groups[v])
         cards.append(
             f'<div class="card {v}" id="sum-{v}"><div class="big">{len(groups[v])}</div>'
             f'<div class="v-{v}">{esc(w(v))}</div><ul>{names}</ul></div>'
         )
     return (
         f'<section id="summary"><h2>{esc(w("summary"))}</h2>'
-        f'<div class="cards">{"".join(cards)}</div><p>{esc(w("summary_note"))}</p></section>'
+        f'<div class="cards">{"".join(cards)}</div><p>{esc(w("summary_note"))}</p>'
+        + (f"<p>{esc(w('disabled_note', n=report.disabled))}</p>" if report.disabled else "")
+        + "</section>"
     )
+
+
+def _summary_item(o: OutletView, w: Words) -> str:
+    """A name linking to its details; why, where it is short and matters most (an outlet
+    not checked, or not compliant): the full reasons are in the details."""
+    why = f" — {_reasons(o, w)}" if o.verdict in ("none", "not_checked") else ""
+    return f'<li><a href="#o-{esc(o.id)}">{esc(o.name)}</a>{why}</li>'
 
 
 def issue_text(f, report: Report, w: Words) -> str:

@@ -16,6 +16,8 @@ WORDS: dict[str, dict[str, str]] = {
         "summary": "Tóm tắt",
         "summary_note": "Mỗi đơn vị được xếp vào đúng một nhóm. Đơn vị chưa kiểm tra được "
         "không bị tính là không thực hiện.",
+        "disabled_note": "{n} đơn vị trong cấu hình đang tắt (chưa có địa chỉ trang) nên "
+        "không được theo dõi và không có trong báo cáo này.",
         "full": "Thực hiện đầy đủ",
         "partial": "Thực hiện một phần",
         "none": "Không thực hiện",
@@ -135,6 +137,8 @@ WORDS: dict[str, dict[str, str]] = {
         "summary": "Summary",
         "summary_note": "Every outlet is in exactly one group. An outlet that could not be "
         "checked is never counted as not compliant.",
+        "disabled_note": "{n} outlets of the config are disabled (no address yet): they are "
+        "not monitored and not in this report.",
         "full": "Fully compliant",
         "partial": "Partly compliant",
         "none": "Not compliant",
