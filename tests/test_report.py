@@ -174,6 +174,19 @@ def test_figures_equal_the_csv_exports(seeded, tmp_path, args, first, last):
     assert [[str(v) if v is not None else "" for v in r.values()] for r in sheet_rows] == [
         [r[k] for k in keys] for r in weekly
     ]
+    # the classifier's share per column: its on-topic articles over all it filed, as the
+    # weekly CSV counts them (the default count: every article of the column)
+    shares = {
+        r["Chuyên mục"]: r["Tiêu đề"]
+        for r in sheet(xlsx, "Phân loại")
+        if r["Loại"] == "Tỷ lệ bài đúng chủ đề"
+    }
+    names = {r["column_id"]: r["column_name"] for r in weekly}
+    for cid, name in names.items():
+        mine = [r for r in weekly if r["column_id"] == cid]
+        on = sum(int(r["on_topic"] or 0) for r in mine)
+        assert shares[name] == f"{on}/{sum(int(r['articles']) for r in mine)}"
+    assert any(r["on_topic"] for r in weekly)  # the crawl did classify
     # per outlet and column: weeks met in the period (from the weekly CSV) and to date
     # (from the outlets CSV)
     for row in sheet(xlsx, "Từng đơn vị"):

@@ -163,6 +163,8 @@ def _topics(config, store, outlets, weeks) -> tuple[list[TopicShare], list[Artic
     for o in (o for o in outlets if o.audited):
         until = min(end, datetime.fromisoformat(o.as_of))
         topics = store.topics_of(o.id)
+        for share in shares.values():
+            share.classified = share.classified or bool(topics)
         for a in _articles(store, o.id, start, until):
             notes += _notes_for(a, o, topics, shares)
     return list(shares.values()), notes
@@ -177,7 +179,6 @@ def _notes_for(a: dict, o: OutletView, topics: dict, shares: dict) -> list[Artic
         share.filed += 1
         if labels is None:
             continue
-        share.classified = True
         if cid in labels:
             share.on_topic += 1
         else:
