@@ -470,4 +470,5 @@ def demo_cmd(keep: Path | None) -> None:
 
 
 # The other commands live beside this module and join the group when it is imported.
-from auditor import cli_ops, cli_report, cli_topics  # noqa: E402, F401
+import auditor.cli_report  # noqa: E402, F401  (auditor report monthly|period)
+from auditor import cli_ops, cli_topics  # noqa: E402, F401

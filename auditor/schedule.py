@@ -245,14 +245,16 @@ class Daemon:
     def monthly_job(self, store: Store) -> None:
         now = utcnow()
         jobs.run_audit(self.config, store, as_of=now)
-        write_month(
-            self.config, store, now.astimezone(self.tz).date().replace(day=1) - timedelta(days=1)
-        )
+        last_month = now.astimezone(self.tz).date().replace(day=1) - timedelta(days=1)
+        write_month(self.config, store, last_month)
+        from auditor import report  # loaded for this job only (matplotlib, openpyxl)
+
+        for path in report.write_month(self.config, store, last_month, now):
+            log.info("monthly report written: %s", path)
 
 
 def write_month(config, store: Store, day_in_month: date) -> list[Path]:
-    """The month's weekly and outlet CSVs and its HTML / XLSX report, for the directive's
-    monthly evaluation."""
+    """The month's weekly and outlet CSVs, for the directive's monthly evaluation."""
     first = day_in_month.replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     folder = Path(config.schedule.reports_dir)
@@ -273,18 +275,7 @@ def write_month(config, store: Store, day_in_month: date) -> list[Path]:
         tmp.write_text(text, encoding="utf-8", newline="")
         tmp.replace(path)
         log.info("monthly report written: %s", path)
-    return list(files) + _month_report(config, store, first, folder)
-
-
-def _month_report(config, store: Store, first: date, folder: Path) -> list[Path]:
-    """The month's evaluation as HTML and XLSX (Vietnamese), beside the CSVs."""
-    from auditor import report
-
-    made = report.build(config, store, report.month_span(first.year, first.month), utcnow())
-    paths = report.write(made, folder, "vi", ZoneInfo(config.timezone))
-    for path in paths:
-        log.info("monthly report written: %s", path)
-    return paths
+    return list(files)
 
 
 def _previous_fire(trigger: CronTrigger, now: datetime) -> datetime | None:

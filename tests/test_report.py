@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import zipfile
-from datetime import date, datetime
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -168,6 +169,10 @@ def test_figures_equal_the_csv_exports(seeded, tmp_path, args, first, last):
     assert cells == {
         (r["outlet_id"], r["column_id"], r["week"]): (r["status"], r["articles"]) for r in weekly
     }
+    # every sheet: header frozen, filters on, widths set
+    for ws in openpyxl.load_workbook(xlsx):
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:"), ws.title
+        assert ws.column_dimensions["A"].width >= 6
     # the XLSX weekly sheet is the CSV's rows (all but the URLs), value for value
     sheet_rows = sheet(xlsx, "Số liệu tuần")
     keys = list(weekly[0])[: len(sheet_rows[0])]
@@ -270,18 +275,31 @@ def test_english_labels_and_default_folder_from_anywhere(seeded, tmp_path, monke
 
 
 def test_the_monthly_job_writes_the_reports_beside_its_csvs(seeded, tmp_path, monkeypatch):
-    from auditor import config as config_mod
-    from auditor.schedule import write_month
+    from auditor import schedule
 
     config, db, _ = seeded
-    monkeypatch.chdir(tmp_path)
-    store = Store(db)
+    copy = tmp_path / "copy.db"  # the job audits again: keep the shared store as it was
+    source, target = sqlite3.connect(db), sqlite3.connect(copy)
+    source.backup(target)  # a consistent copy, whatever sits in the WAL
+    source.close()
+    target.close()
+    monkeypatch.chdir(tmp_path)  # schedule.reports_dir is "reports", relative
+    monkeypatch.setattr(schedule, "utcnow", lambda: datetime(2017, 11, 1, 2, tzinfo=VN))
+    daemon = schedule.Daemon(config, str(copy))
+    store = Store(copy)
     try:
-        paths = write_month(config_mod.load(config), store, date(2017, 10, 15))
+        daemon.monthly_job(store)
     finally:
         store.close()
-    assert sorted(p.suffix for p in paths) == [".csv", ".csv", ".html", ".xlsx"]
-    assert all(p.exists() for p in paths)
+    made = sorted(p.name for p in (tmp_path / "reports").iterdir())
+    assert made == [
+        "2017-10-outlets.csv",
+        "2017-10-weekly.csv",
+        "report-2017-10.html",
+        "report-2017-10.xlsx",
+    ]
+    page = (tmp_path / "reports" / "report-2017-10.html").read_text(encoding="utf-8")
+    assert "Đánh giá tháng 10/2017" in page
 
 
 def test_every_key_has_both_languages():

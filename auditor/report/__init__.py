@@ -21,7 +21,7 @@ from auditor.report.vocab import Words
 from auditor.store import Store
 from auditor.types import Config
 
-__all__ = ["Report", "Span", "build", "month_span", "write"]
+__all__ = ["Report", "Span", "build", "month_span", "write", "write_month"]
 
 
 def month_span(year: int, month: int) -> Span:
@@ -46,6 +46,13 @@ def write(report: Report, folder: Path, lang: str, tz: ZoneInfo) -> list[Path]:
     _replace(html_path, page.render(report, words, tz).encode("utf-8"))
     _replace(xlsx_path, workbook.build(report, words, tz))
     return [html_path, xlsx_path]
+
+
+def write_month(config: Config, store: Store, day_in_month: date, now: datetime) -> list[Path]:
+    """The scheduler's monthly evaluation (Vietnamese), into schedule.reports_dir beside the
+    month's CSVs."""
+    made = build(config, store, month_span(day_in_month.year, day_in_month.month), now)
+    return write(made, Path(config.schedule.reports_dir), "vi", ZoneInfo(config.timezone))
 
 
 def _replace(path: Path, data: bytes) -> None:

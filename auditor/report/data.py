@@ -22,6 +22,8 @@ from auditor.report.model import (
 from auditor.store import Store, iso
 from auditor.types import Config
 
+ISSUES = ("never_opened", "opened_late", "fell_silent", "banner_absent", "unreachable")
+
 
 def gather(config: Config, store: Store, span: Span, now: datetime) -> Report:
     weekly = jobs.weekly_export(config, store, span.first, span.last)
@@ -36,7 +38,10 @@ def gather(config: Config, store: Store, span: Span, now: datetime) -> Report:
         for oid in _outlet_ids(config, latest)
     ]
     campaign = config.campaign
-    followups = [f for o in outlets for f in judge.followups(o, campaign.start, weeks)]
+    followups = sorted(
+        (f for o in outlets for f in judge.followups(o, campaign.start, weeks)),
+        key=lambda f: (ISSUES.index(f.issue), f.outlet_name, f.column),
+    )
     shares, notes = _topics(config, store, outlets, weeks)
     as_ofs = [o.as_of for o in outlets if o.as_of]
     return Report(

@@ -21,7 +21,7 @@ th,td{border:1px solid #999;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#eee}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:.6em 0}
-.card{flex:1 1 200px;border:2px solid #333;padding:8px 10px;border-radius:4px}
+.card{flex:1 1 150px;border:2px solid #333;padding:8px 10px;border-radius:4px}
 .card .big{font-size:2.2em;font-weight:700;line-height:1.1}
 .card.full{border-color:var(--met)}.card.none{border-color:var(--missed)}
 .card.not_checked{border-style:dashed;border-color:var(--unknown)}
