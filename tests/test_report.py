@@ -396,3 +396,42 @@ def test_a_real_browser_renders_the_page_offline_without_script(seeded, tmp_path
     ).stdout
     assert "Tóm tắt" in dom and "Bảng theo dõi từng tuần" in dom
     assert "<script" not in dom.lower()  # the hostile title stayed text: no script element
+
+
+def _outlet(columns, banner="present", reached=True, audited=True):
+    from auditor.report.model import BannerView, ColumnView, OutletView
+
+    cols = [
+        ColumnView(f"c{i}", f"C{i}", exists, counts=dict(zip(("met", "missed"), c, strict=True)))
+        for i, (exists, c) in enumerate(columns)
+    ]
+    view = OutletView("x", "X", "website", "provincial", "", reached, audited, columns=cols)
+    view.banner = BannerView(banner != "not_required", banner)
+    return view
+
+
+VERDICTS = {
+    "every judged week met, banner present: full": (
+        _outlet([("yes", (3, 0)), ("yes", (2, 0)), ("yes", (1, 0))]),
+        "full",
+    ),
+    "banner not required counts as met": (
+        _outlet([("yes", (3, 0))], banner="not_required"),
+        "full",
+    ),
+    "one missed week: partly": (_outlet([("yes", (3, 1)), ("yes", (2, 0))]), "partial"),
+    "banner never checked: partly, not full": (_outlet([("yes", (3, 0))], "unknown"), "partial"),
+    "nothing met, no banner: not compliant": (
+        _outlet([("yes", (0, 4)), ("no", (0, 4))], "absent"),
+        "none",
+    ),
+    "nothing met but banner present: partly": (_outlet([("no", (0, 4))], "present"), "partial"),
+    "never reached: not checked": (_outlet([("unknown", (0, 0))], reached=False), "not_checked"),
+    "never audited: not checked": (_outlet([], audited=False), "not_checked"),
+    "reached, no week judged: not checked": (_outlet([("yes", (0, 0))]), "not_checked"),
+}
+
+
+@pytest.mark.parametrize("outlet, expected", VERDICTS.values(), ids=VERDICTS.keys())
+def test_summary_groups(outlet, expected):
+    assert judge.verdict(outlet)[0] == expected

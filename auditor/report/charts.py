@@ -26,7 +26,7 @@ STYLES = (  # colour, marker, line style, hatch: one per column
 )
 RC = {
     "font.family": "DejaVu Sans",
-    "font.size": 9,
+    "font.size": 10,
     "svg.fonttype": "path",
     "text.parse_math": False,  # a "$" in an outlet's name is text, not TeX
     "svg.hashsalt": "auditor-report",  # stable ids: the same data gives the same file
@@ -47,7 +47,7 @@ def _render(fig: Figure) -> bytes:
 
 
 def _week_ticks(ax, labels: list[str]) -> None:
-    step = max(1, math.ceil(len(labels) / 12))  # a dozen labels at most: legible on a phone
+    step = max(1, math.ceil(len(labels) / 10))  # ten labels at most: legible on a phone
     ticks = list(range(0, len(labels), step))
     ax.set_xticks(ticks, [labels[i].replace("-W", "\nW") for i in ticks])
     ax.set_xlim(-0.5, len(labels) - 0.5)
@@ -61,10 +61,10 @@ def lines(
     percent: bool = False,
 ) -> bytes:
     with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(8, 4), layout="constrained")
+        fig = Figure(figsize=(7, 4), layout="constrained")
         ax = fig.subplots()
         _plot_lines(ax, week_labels, series, percent)
-        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
         ax.set_ylabel(ylabel)
         fig.legend(loc="outside lower center", frameon=False)
         return _render(fig)
@@ -87,7 +87,7 @@ def panels(
 ) -> bytes:
     """One small chart per outlet kind, one under the other (a phone scrolls down)."""
     with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(8, 2.6 * len(titles) + 0.8), layout="constrained")
+        fig = Figure(figsize=(7, 2.6 * len(titles) + 0.8), layout="constrained")
         axes = fig.subplots(len(titles), 1, squeeze=False, sharex=True)[:, 0]
         for ax, title, series in zip(axes, titles, panel_series, strict=True):
             _plot_lines(ax, week_labels, series, False)
@@ -101,7 +101,7 @@ def panels(
 def ranking(title: str, names: list[str], stacks: list[tuple[str, list[int]]], xlabel: str):
     """Horizontal bars, best first, each column a hatched segment of the bar."""
     with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(8, 0.28 * len(names) + 1.8), layout="constrained")
+        fig = Figure(figsize=(7, 0.3 * len(names) + 1.8), layout="constrained")
         ax = fig.subplots()
         ys = list(range(len(names)))
         left = [0] * len(names)
@@ -113,7 +113,7 @@ def ranking(title: str, names: list[str], stacks: list[tuple[str, list[int]]], x
         ax.set_yticks(ys, [_short(n) for n in names])
         ax.invert_yaxis()
         ax.set_xlabel(xlabel)
-        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+        ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
         ax.grid(axis="y", visible=False)
         fig.legend(loc="outside lower center", frameon=False)
         return _render(fig)

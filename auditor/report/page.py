@@ -282,7 +282,8 @@ def _charts(report: Report, w: Words) -> str:
         inner = f"<p>{esc(w('no_data'))}</p>"
     else:
         inner = "".join(
-            f'<img class="chart" alt="{esc(alt)}" src="{charts.data_uri(svg)}">'
+            f'<div class="scroll"><img class="chart" alt="{esc(alt)}" '
+            f'src="{charts.data_uri(svg)}"></div>'
             for alt, svg in made
         )
     return f'<section id="charts"><h2>{esc(w("charts"))}</h2>{inner}</section>'

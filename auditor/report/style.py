@@ -36,7 +36,7 @@ table.matrix th.w{font-weight:400;font-size:.75em;writing-mode:vertical-rl;trans
 .s-none{background:#fff}
 .legend span.sym{display:inline-block;min-width:1.6em;text-align:center;border:1px solid #999;
  margin:0 .3em 0 1em}
-img.chart{width:100%;max-width:900px;height:auto;display:block;margin:.6em 0}
+img.chart{width:100%;min-width:520px;max-width:900px;height:auto;display:block;margin:.6em 0}
 .url{word-break:break-all;color:#333}
 a{color:#0b4f9c;word-break:break-word}
 footer{margin-top:2em;color:#444;font-size:.85em;border-top:1px solid #999}
