@@ -395,6 +395,7 @@ def test_a_real_browser_renders_the_page_offline_without_script(seeded, tmp_path
         text=True,
     ).stdout
     assert "Tóm tắt" in dom and "Bảng theo dõi từng tuần" in dom
+    assert dom.count('class="chart"') >= 3 and 'src="data:image/svg+xml;base64,' in dom
     assert "<script" not in dom.lower()  # the hostile title stayed text: no script element
 
 

@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display; must precede any pyplot import elsewhere
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 STYLES = (  # colour, marker, line style, hatch: one per column
     ("#1a5fb4", "o", "-", ""),
@@ -76,7 +77,11 @@ def _plot_lines(ax, week_labels, series, percent: bool) -> None:
         ys = [math.nan if v is None else (v * 100 if percent else v) for v in values]
         ax.plot(xs, ys, color=colour, marker=marker, linestyle=style, markersize=4, label=label)
     _week_ticks(ax, week_labels)
-    ax.set_ylim(0, 105) if percent else ax.set_ylim(bottom=0)
+    if percent:
+        ax.set_ylim(0, 105)
+    else:
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # articles come whole
 
 
 def panels(
