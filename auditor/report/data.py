@@ -33,8 +33,9 @@ def gather(config: Config, store: Store, span: Span, now: datetime) -> Report:
         {WeekRef(r["week"], _day(r["week_start"]), _day(r["week_end"])) for r in weekly},
         key=lambda w: w.start,
     )
+    stored = {r["id"]: r for r in store.outlet_rows()}  # read once: it counts articles
     outlets = [
-        _outlet(config, store, span, oid, latest, weekly, outlet_rows)
+        _outlet(config, store, span, oid, latest, weekly, outlet_rows, stored.get(oid, {}))
         for oid in _outlet_ids(config, latest)
     ]
     campaign = config.campaign
@@ -71,9 +72,8 @@ def _outlet_ids(config: Config, latest: dict[str, int]) -> list[str]:
     return ids + sorted(set(latest) - set(ids))
 
 
-def _outlet(config, store, span, oid, latest, weekly, outlet_rows) -> OutletView:
+def _outlet(config, store, span, oid, latest, weekly, outlet_rows, stored) -> OutletView:
     known = {o.id: o for o in config.outlets}
-    stored = next((r for r in store.outlet_rows() if r["id"] == oid), {})
     conf = known.get(oid)
     name = conf.name if conf else stored.get("name") or oid
     kind = conf.kind if conf else stored.get("kind") or "website"
