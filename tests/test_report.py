@@ -399,6 +399,43 @@ def test_a_real_browser_renders_the_page_offline_without_script(seeded, tmp_path
     assert "<script" not in dom.lower()  # the hostile title stayed text: no script element
 
 
+@pytest.mark.slow
+def test_pdf_beside_the_page_when_a_browser_is_installed(seeded, tmp_path, monkeypatch, capsys):
+    from auditor.report import pdf
+
+    config, db, _ = seeded
+    if pdf.find_browser() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is not installed (.ci/run installs it)")
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
+    assert (
+        run(config, db, "report", "monthly", "--month", "2017-10", "--pdf", "-o", str(tmp_path))
+        == 0
+    )
+    made = sorted(p.name for p in tmp_path.iterdir())
+    assert made == ["report-2017-10.html", "report-2017-10.pdf", "report-2017-10.xlsx"]
+    assert (tmp_path / "report-2017-10.pdf").read_bytes().startswith(b"%PDF-")
+    # without a browser: the page and workbook are written, the PDF is refused in one line
+    monkeypatch.setattr(pdf, "find_browser", lambda: None)
+    capsys.readouterr()
+    assert (
+        run(
+            config,
+            db,
+            "report",
+            "monthly",
+            "--month",
+            "2017-10",
+            "--pdf",
+            "-o",
+            str(tmp_path / "b"),
+        )
+        == 1
+    )
+    assert "no PDF" in capsys.readouterr().err
+    assert sorted(p.suffix for p in (tmp_path / "b").iterdir()) == [".html", ".xlsx"]
+
+
 def _outlet(columns, banner="present", reached=True, audited=True):
     from auditor.report.model import BannerView, ColumnView, OutletView
 
