@@ -473,3 +473,11 @@ VERDICTS = {
 @pytest.mark.parametrize("outlet, expected", VERDICTS.values(), ids=VERDICTS.keys())
 def test_summary_groups(outlet, expected):
     assert judge.verdict(outlet)[0] == expected
+
+
+def test_charts_take_any_outlet_name():
+    from auditor.report import charts
+
+    names = ["Công đoàn 😀 工会", "$x^2$ \\ <script>", "Đ" * 200]
+    svg = charts.ranking("Xếp hạng", names, [("Chuyên mục", [3, 2, 1])], "Số tuần")
+    assert svg.startswith(b"<?xml") and b"<script" not in svg

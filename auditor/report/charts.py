@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import warnings
 
 import matplotlib
 
@@ -43,7 +44,10 @@ def data_uri(svg: bytes) -> str:
 
 def _render(fig: Figure) -> bytes:
     out = io.BytesIO()
-    fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
+    with warnings.catch_warnings():
+        # an outlet's name may hold a character DejaVu lacks (an emoji): drawn as a box
+        warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font", UserWarning)
+        fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
     return out.getvalue()
 
 
