@@ -11,6 +11,8 @@ from auditor.report.model import OutletView, Report
 from auditor.report.style import CSP, stylesheet
 from auditor.report.vocab import FAMILIES, STATUSES, SYMBOLS, VERDICTS, Words
 
+MAX_LISTED = 300  # articles per classifier list on the page; the workbook has them all
+
 
 def title_of(report: Report, w: Words) -> str:
     s = report.span
@@ -320,7 +322,7 @@ def _classifier(report: Report, w: Words) -> str:
                     esc(day(n.published, w.lang)),
                     link(n.url, n.title or n.url),
                 ]
-                for n in notes
+                for n in notes[:MAX_LISTED]
             ]
             parts.append(
                 _table(
@@ -334,6 +336,9 @@ def _classifier(report: Report, w: Words) -> str:
                     f"notes-{finding}",
                 )
             )
+            if len(notes) > MAX_LISTED:
+                more = w("more_in_xlsx", n=len(notes) - MAX_LISTED)
+                parts.append(f"<p>{esc(more)}</p>")
     parts.append("</section>")
     return "".join(parts)
 
