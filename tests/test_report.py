@@ -18,6 +18,7 @@ import pytest
 from expect import VN
 from test_crawl import big_site, feed_only_site, read_csv, run, write_config
 
+from auditor import export
 from auditor.fakesite import FakePost, FakeSite, Server
 from auditor.report import fmt, judge
 from auditor.report.vocab import WORDS
@@ -174,11 +175,13 @@ def test_figures_equal_the_csv_exports(seeded, tmp_path, args, first, last):
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:"), ws.title
         assert ws.column_dimensions["A"].width >= 6
     # the XLSX weekly sheet is the CSV's rows (all but the URLs), value for value
+    key_of = {export.label(k, "vi", {}): k for k in export.WEEKLY}
     sheet_rows = sheet(xlsx, "Số liệu tuần")
-    keys = list(weekly[0])[: len(sheet_rows[0])]
-    assert [[str(v) if v is not None else "" for v in r.values()] for r in sheet_rows] == [
-        [r[k] for k in keys] for r in weekly
-    ]
+    assert len(sheet_rows) == len(weekly)
+    for got, want in zip(sheet_rows, weekly, strict=True):
+        assert {key_of[h]: "" if v is None else str(v) for h, v in got.items()} == {
+            key_of[h]: want[key_of[h]] for h in got
+        }
     # the classifier's share per column: its on-topic articles over all it filed, as the
     # weekly CSV counts them (the default count: every article of the column)
     shares = {
