@@ -208,7 +208,7 @@ def _outlet(o: OutletView, w: Words, tz: ZoneInfo) -> str:
             esc(w("exists_" + c.exists)),
             esc(c.found_by),
             esc(day(c.first_article, w.lang)),
-            esc(w(c.timeliness)) if c.timeliness else "",
+            esc(timeliness_word(c.timeliness, w)),
             num(f"{c.met} / {c.judged}"),
             num(f"{_n(c.met_to_date)} / {_n(c.judged_to_date)}"),
         ]
@@ -245,6 +245,13 @@ def _outlet(o: OutletView, w: Words, tz: ZoneInfo) -> str:
         f'<div class="outlet-block" data-outlet="{esc(o.id)}">{head}'
         f"<p>{_reasons(o, w)}</p>{table}{banner}</div>"
     )
+
+
+def timeliness_word(value: str, w: Words) -> str:
+    """on_time / late, or unknown where the store could not tell (later stores say so)."""
+    if value in ("on_time", "late"):
+        return w(value)
+    return w("exists_unknown") if value == "unknown" else value
 
 
 def crawl_text(o: OutletView, w: Words, tz: ZoneInfo) -> str:

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from auditor import export
 from auditor.report.fmt import safe_url
 from auditor.report.model import Report
-from auditor.report.page import banner_word, crawl_text, issue_text
+from auditor.report.page import banner_word, crawl_text, issue_text, timeliness_word
 from auditor.report.vocab import FAMILIES, STATUSES, SYMBOLS, VERDICTS, Words
 
 FILLS = {
@@ -159,7 +159,7 @@ def _outlets(report: Report, w: Words, tz: ZoneInfo):
                     w("exists_" + c.exists) if c else "",
                     c.found_by if c else "",
                     c.first_article if c else "",
-                    w(c.timeliness) if c and c.timeliness else "",
+                    timeliness_word(c.timeliness, w) if c else "",
                     c.met if c else "",
                     c.judged if c else "",
                     c.met_to_date if c else "",
