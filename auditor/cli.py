@@ -614,4 +614,5 @@ def init_cmd(folder: str) -> None:
 
 
 # The other commands live beside this module and join the group when it is imported.
+import auditor.cli_report  # noqa: E402, F401  (auditor report monthly|period)
 from auditor import cli_ops, cli_topics  # noqa: E402, F401

@@ -245,9 +245,12 @@ class Daemon:
     def monthly_job(self, store: Store) -> None:
         now = utcnow()
         jobs.run_audit(self.config, store, as_of=now)
-        write_month(
-            self.config, store, now.astimezone(self.tz).date().replace(day=1) - timedelta(days=1)
-        )
+        last_month = now.astimezone(self.tz).date().replace(day=1) - timedelta(days=1)
+        write_month(self.config, store, last_month)
+        from auditor import report  # loaded for this job only (matplotlib, openpyxl)
+
+        for path in report.write_month(self.config, store, last_month, now):
+            log.info("monthly report written: %s", path)
 
 
 def write_month(config, store: Store, day_in_month: date) -> list[Path]:
