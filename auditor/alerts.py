@@ -150,12 +150,7 @@ def _unreachable_since(store: Store, outlet_id: str, now: datetime, days: int) -
     last = store.last_crawl(outlet_id)
     if last is None or last["status"] != "error":
         return ""
-    ok = store.last_success(outlet_id)
-    first_fail = store.q(
-        "SELECT min(started_at) AS at FROM crawls WHERE outlet_id = ? AND "
-        "status = 'error' AND (? IS NULL OR started_at > ?)",
-        (outlet_id, ok, ok),
-    )[0]["at"]
+    first_fail = store.failing_since(outlet_id)
     if first_fail and from_iso(first_fail) <= now - timedelta(days=days):
         return first_fail
     return ""

@@ -63,21 +63,7 @@ def expected_weekly(
                     monday, datetime.min.time(), VN
                 )
                 status = "met" if n >= 2 else ("missed" if covered else "unknown")
-            iso = monday.isocalendar()
-            rows.append(
-                {
-                    "outlet_id": outlet_id,
-                    "outlet_name": outlet_name,
-                    "column_id": column_id,
-                    "column_name": name,
-                    "week": f"{iso[0]}-W{iso[1]:02d}",
-                    "week_start": monday.isoformat(),
-                    "week_end": sunday.isoformat(),
-                    "articles": str(n),
-                    "required": "2",
-                    "status": status,
-                }
-            )
+            rows.append(_row(outlet_id, outlet_name, column_id, name, monday, n, status))
             monday += timedelta(days=7)
     return rows
 
@@ -121,20 +107,22 @@ def expected_weekly_feeds(
                 status = "in_progress"
             else:
                 status = "met" if n >= 2 else ("missed" if by_own or by_home else "unknown")
-            iso = monday.isocalendar()
-            rows.append(
-                {
-                    "outlet_id": outlet_id,
-                    "outlet_name": outlet_name,
-                    "column_id": column_id,
-                    "column_name": name,
-                    "week": f"{iso[0]}-W{iso[1]:02d}",
-                    "week_start": monday.isoformat(),
-                    "week_end": sunday.isoformat(),
-                    "articles": str(n),
-                    "required": "2",
-                    "status": status,
-                }
-            )
+            rows.append(_row(outlet_id, outlet_name, column_id, name, monday, n, status))
             monday += timedelta(days=7)
     return rows
+
+
+def _row(outlet_id, outlet_name, column_id, name, monday: date, n: int, status: str) -> dict:
+    iso = monday.isocalendar()
+    return {
+        "outlet_id": outlet_id,
+        "outlet_name": outlet_name,
+        "column_id": column_id,
+        "column_name": name,
+        "week": f"{iso[0]}-W{iso[1]:02d}",
+        "week_start": monday.isoformat(),
+        "week_end": (monday + timedelta(days=6)).isoformat(),
+        "articles": str(n),
+        "required": "2",
+        "status": status,
+    }

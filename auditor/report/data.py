@@ -146,13 +146,7 @@ def _unreachable_since(store: Store, oid: str, last: dict) -> str:
     """The first failed crawl after the last one that got through (the alerts' reading)."""
     if last.get("status") != "error":
         return ""
-    ok = store.last_success(oid)
-    rows = store.q(
-        "SELECT min(started_at) AS at FROM crawls WHERE outlet_id = ? AND "
-        "status = 'error' AND (? IS NULL OR started_at > ?)",
-        (oid, ok, ok),
-    )
-    return rows[0]["at"] or ""
+    return store.failing_since(oid)
 
 
 def _topics(config, store, outlets, weeks) -> tuple[list[TopicShare], list[ArticleNote]]:

@@ -196,6 +196,17 @@ class ResultRows:
         )
         return rows[0]["at"] if rows else None
 
+    def failing_since(self, outlet_id: str) -> str:
+        """When the outlet's failures began: its first failed crawl after the last one that
+        got through ("" if none failed since)."""
+        ok = self.last_success(outlet_id)
+        rows = self.q(
+            "SELECT min(started_at) AS at FROM crawls WHERE outlet_id = ? AND "
+            "status = 'error' AND (? IS NULL OR started_at > ?)",
+            (outlet_id, ok, ok),
+        )
+        return rows[0]["at"] or ""
+
     # -- banner ---------------------------------------------------------------------------
 
     def save_banner_check(
