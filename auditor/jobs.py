@@ -13,6 +13,7 @@ from auditor import audit, checks, export
 from auditor.config import fingerprint
 from auditor.crawl import CrawlReport, crawl, select_outlets
 from auditor.fetch import utcnow
+from auditor.labels import local_time
 from auditor.store import Store
 from auditor.types import ColumnSummary, Config, WeekResult
 
@@ -116,7 +117,8 @@ def describe_runs(config: Config, store: Store, picked: dict[str, int]) -> list[
         if outlets:
             lines.append(
                 f"exporting audit run {r['id']} (as of {run_day(r, tz)}, ran at "
-                f"{r['ran_at']}) for {len(outlets)} outlet(s): {', '.join(sorted(outlets))}"
+                f"{local_time(r['ran_at'], tz, 'en')} {tz.key}) for {len(outlets)} outlet(s): "
+                f"{', '.join(sorted(outlets))}"
             )
     return lines
 
