@@ -138,3 +138,51 @@ def expected_weekly_feeds(
             )
             monday += timedelta(days=7)
     return rows
+
+
+def expected_weekly_seen(
+    outlet_id: str,
+    outlet_name: str,
+    seen: dict[str, list[datetime]],
+    seen_whole_from: dict[str, datetime | None],
+    as_of: date,
+    seen_until: dict[str, datetime] | None = None,
+) -> list[dict]:
+    """Rows of `export weekly` when, per column, the auditor saw the articles at the
+    instants `seen[column]` and saw the column whole from `seen_whole_from[column]` (None:
+    its whole history; absent: never) until `seen_until[column]` (default: as_of)."""
+    rows = []
+    for column_id, name in COLUMNS.items():
+        instants = seen.get(column_id, [])
+        monday = CAMPAIGN_FIRST_MONDAY
+        while monday <= as_of and monday + timedelta(days=6) <= CAMPAIGN_END:
+            sunday = monday + timedelta(days=6)
+            start = datetime.combine(monday, datetime.min.time(), VN)
+            end = start + timedelta(days=7)
+            n = sum(1 for t in instants if start <= t < end)
+            whole = column_id in seen_whole_from and (
+                seen_whole_from[column_id] is None or seen_whole_from[column_id] <= start
+            )
+            until = (seen_until or {}).get(column_id)
+            whole = whole and (until is None or end <= until)
+            if sunday > as_of:
+                status = "in_progress"
+            else:
+                status = "met" if n >= 2 else ("missed" if whole else "unknown")
+            iso = monday.isocalendar()
+            rows.append(
+                {
+                    "outlet_id": outlet_id,
+                    "outlet_name": outlet_name,
+                    "column_id": column_id,
+                    "column_name": name,
+                    "week": f"{iso[0]}-W{iso[1]:02d}",
+                    "week_start": monday.isoformat(),
+                    "week_end": sunday.isoformat(),
+                    "articles": str(n),
+                    "required": "2",
+                    "status": status,
+                }
+            )
+            monday += timedelta(days=7)
+    return rows
