@@ -231,3 +231,39 @@ def crawl_at(config_path: str, db, at: datetime) -> list[str]:
 
     reports = crawl(config_mod.load(config_path), Store(db), now=lambda: at)
     return [r.status for r in reports]
+
+
+def test_what_guessed_category_feeds_proved_before_is_proven_again(tmp_path):
+    """m013: coverage claimed by a guessed category feed under the old rule is dropped
+    (with the feed's validators, so that the next crawl reads it whole); other coverage
+    stays."""
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from auditor.store.schema import migrations
+
+    path = tmp_path / "old.db"
+    db = Database(sqlite3.connect(path, isolation_level=None))
+    migrations.apply(db, stop_before="m013_category_feed_claims")
+    cat = "http://x.vn/?feed=rss2&category_name=cong-doan-vi-loi-ich-doan-vien"
+    for source in ("rest", f"feed:{cat}", "feed:http://x.vn/feed/"):
+        db["coverage"].insert(
+            {
+                "outlet_id": "x",
+                "column_id": LOI_ICH,
+                "start": "1970-01-01T00:00:00+00:00",
+                "end": "2017-12-01T00:00:00+00:00",
+                "source": source,
+                "scope": "the column's own feed",
+            }
+        )
+    db["http_cache"].insert({"url": cat, "etag": '"a"'})
+    db["http_cache"].insert({"url": "http://x.vn/feed/", "etag": '"b"'})
+    db.conn.close()
+    store = Store(path)  # applies m013
+    assert {r["source"] for r in store.q("SELECT source FROM coverage")} == {
+        "rest",
+        "feed:http://x.vn/feed/",
+    }
+    assert [r["url"] for r in store.q("SELECT url FROM http_cache")] == ["http://x.vn/feed/"]
