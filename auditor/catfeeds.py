@@ -80,22 +80,52 @@ def settle(
     their column (see the module's docstring); withdraw it, and what such a feed proved
     before, where they do not. stored: (url, column id) column feeds found before."""
     columns = plan(h, outlet, terms, config)
+    placed = {canonical_url(o.value) for o in outlet.overrides if o.kind == "feed"}
+
+    def guessed(url: str) -> bool:  # a feed the operator placed is the operator's word
+        return is_category_feed(url) and canonical_url(url) not in placed
+
     for url, column_id in stored:
-        if is_category_feed(url) and column_id not in columns:
+        if guessed(url) and column_id not in columns:
             columns[column_id] = []
     for column_id, groups in columns.items():
         urls = {u for _, us in groups for u in us}
-        urls |= {u for u, c in stored if c == column_id and is_category_feed(u)}
+        urls |= {u for u, c in stored if c == column_id and guessed(u)}
         urls |= {
             c.source.removeprefix("feed:")
             for c in h.coverage
-            if c.column_id == column_id and is_category_feed(c.source.removeprefix("feed:"))
+            if c.column_id == column_id and guessed(c.source.removeprefix("feed:"))
         }
+        strangers = _unlink_strangers(h, column_id, groups, urls)
         why, needed = _doubt(h, groups, {canonical_url(u) for u in urls})
+        if strangers:
+            why = f"feed {min(strangers)} may be another category's"
         if why:
             _withdraw(h, column_id, urls, why)
         else:
             _intersect(h, column_id, needed)
+
+
+def _unlink_strangers(h: Harvest, column_id: str, groups, urls: set[str]) -> set[str]:
+    """A guessed feed whose items are not all filed under one of the column's names may be
+    another category's: its articles must not be counted for the column as its feed's."""
+    names = {n for ns, _ in groups for n in ns}
+    items = _items_by_feed(h)
+    strangers = {
+        canonical_url(u)
+        for u in urls
+        if any(not (seen & names) for seen in items.get(canonical_url(u), []))
+    }
+    if not strangers:
+        return strangers
+    h.feeds = [
+        f for f in h.feeds if not (f.column_id == column_id and canonical_url(f.url) in strangers)
+    ]
+    h.notes += [
+        f"feed {u}: not every item is filed under {column_id}'s category; not its feed"
+        for u in sorted(strangers)
+    ]
+    return strangers
 
 
 def _doubt(h: Harvest, groups, urls: set[str]) -> tuple[str, set[str]]:

@@ -76,6 +76,29 @@ def test_a_duplicate_category_behind_a_closed_api_never_lends_its_twin_coverage(
     assert ("prove none of its weeks" in notes) == (13 not in cat_from)
 
 
+def test_a_guessed_category_feed_of_another_category_counts_for_nothing(tmp_path, serve):
+    """The slug "thiet-che-cong-doan" belongs to "Thời sự" (renamed since), the column's
+    category lives at "tc-cd": the guessed feed shows posts not filed in the column, so
+    they are not the column's and it proves none of the column's weeks."""
+    site = duplicate_category_site()
+    site.rest = "blocked"
+    site.categories[11] = ("Thiết chế Công đoàn", "tc-cd")
+    site.categories[12] = ("Thời sự", "thiet-che-cong-doan")
+    server = serve(site)
+    config = one_outlet(tmp_path, server.url, "dup", name="Hai", http=HTTP)
+    db = tmp_path / "a.db"
+    assert run(config, db, "crawl") == 0
+    assert run(config, db, "audit", "--as-of", AS_OF.isoformat()) == 0
+    out = tmp_path / "w.csv"
+    assert run(config, db, "export", "weekly", "-o", str(out)) == 0
+    site_shown, site_from = window(site.published())
+    seen = {THIET_CHE: [p.date for p in site_shown if 11 in p.categories]}
+    want = expected_weekly_seen("dup", "Hai", seen, {THIET_CHE: site_from}, AS_OF)
+    got = [r for r in weekly(out) if r["column_id"] == THIET_CHE]
+    assert got == [r for r in want if r["column_id"] == THIET_CHE]
+    assert "unknown" in {r["status"] for r in got}
+
+
 def test_a_duplicate_found_only_by_a_later_crawl_withdraws_what_one_feed_claimed(tmp_path, serve):
     """The first crawl sees only the accented category (the duplicate's posts are older
     than the site feed shows, its feed lives at an unguessable slug): its feed claims the
