@@ -96,6 +96,7 @@ def settle(
             for c in h.coverage
             if c.column_id == column_id and guessed(c.source.removeprefix("feed:"))
         }
+        urls = {u for u in urls if guessed(u)}
         strangers = _unlink_strangers(h, column_id, groups, urls)
         why, needed = _doubt(h, groups, {canonical_url(u) for u in urls})
         if strangers:
@@ -103,7 +104,7 @@ def settle(
         if why:
             _withdraw(h, column_id, urls, why)
         else:
-            _intersect(h, column_id, needed)
+            _intersect(h, column_id, {u for u in needed if u not in placed})
 
 
 def _unlink_strangers(h: Harvest, column_id: str, groups, urls: set[str]) -> set[str]:
