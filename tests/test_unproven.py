@@ -74,6 +74,11 @@ def test_a_duplicate_category_behind_a_closed_api_never_lends_its_twin_coverage(
     assert {"unknown", "met"} <= statuses  # the data make the point
     notes = Store(db).q("SELECT notes FROM crawls")[0]["notes"]
     assert ("prove none of its weeks" in notes) == (13 not in cat_from)
+    # a second crawl of the unchanged site (every feed answers 304) proves the same
+    assert run(config, db, "crawl") == 0
+    assert run(config, db, "audit", "--as-of", AS_OF.isoformat()) == 0
+    assert run(config, db, "export", "weekly", "-o", str(out)) == 0
+    assert weekly(out) == want
 
 
 def test_a_guessed_category_feed_of_another_category_counts_for_nothing(tmp_path, serve):
