@@ -509,7 +509,7 @@ def _write(output: str | None, text: str) -> None:
 @pass_state
 def status_cmd(state: State, as_json: bool) -> None:
     """Per outlet: the last crawl (when, how long, requests, new/updated, undated
-    articles, error), the next
+    articles, error), when a crawl last reached it, the next
     scheduled run and the consecutive failures.
 
     Example: auditor status --json
@@ -533,6 +533,7 @@ def status_cmd(state: State, as_json: bool) -> None:
                 "requests",
                 "new/upd",
                 "undated",
+                "last reached",
                 "next run",
                 "column list",
                 "error",
@@ -547,6 +548,7 @@ def status_cmd(state: State, as_json: bool) -> None:
                     r["requests"],
                     f"{r['new_articles'] or 0}/{r['updated_articles'] or 0}",
                     r.get("undated") or 0,
+                    labels_mod.local_time(r.get("last_reached"), tz, "en") or "never",
                     labels_mod.local_time(r["next_run"], tz, "en"),
                     r["column_listing"].split(" read at ")[0] or "none yet",
                     _short(r["last_error"] or "", 60),

@@ -73,21 +73,53 @@ def placed_spans(feed: FeedRead, per_item: list[frozenset[str]]) -> list[tuple[d
     """The stretches of a site-wide feed in which every item's column is known (by its own
     categories or tags, or another listing). An item of unknown column could be any
     column's article, so no week that holds it is proven by this feed."""
-    holes = []
-    for article, columns in zip(feed.items, per_item, strict=True):
-        if columns or article.terms:
-            continue
-        if article.published is None:
-            return []  # it could be in any week
-        holes.append(article.published)
-    spans, start = [], feed.start
-    for hole in sorted(holes):
+    return open_spans(feed.start, feed.end, blind_dates(feed, per_item))
+
+
+def blind_dates(feed: FeedRead, per_item: list[frozenset[str]]) -> list[datetime | None]:
+    """The dates of the items whose column nothing tells."""
+    return [
+        a.published
+        for a, columns in zip(feed.items, per_item, strict=True)
+        if not columns and not a.terms
+    ]
+
+
+def open_spans(
+    start: datetime, end: datetime, holes: Iterable[datetime | None]
+) -> list[tuple[datetime, datetime]]:
+    """[start, end) less the instants where an article the listing could not count may
+    lie; one with no date (None) may lie anywhere in it, so nothing is left."""
+    holes = list(holes)
+    if any(h is None for h in holes):
+        return []
+    spans = []
+    for hole in sorted(h.replace(microsecond=0) for h in holes if h <= end):
         if hole > start:
             spans.append((start, hole))
-        start = max(start, hole + timedelta(microseconds=1))
-    if start < feed.end:
-        spans.append((start, feed.end))
+        # a whole second apart: the store keeps instants to the second, and two spans
+        # that touch there would be merged back over the hole
+        start = max(start, hole + timedelta(seconds=1))
+    if start < end:
+        spans.append((start, end))
     return spans
+
+
+def dropped_columns(
+    feed: FeedRead, campaign: Campaign, overrides: Iterable[ColumnOverride]
+) -> list[tuple[datetime | None, frozenset[str] | None]]:
+    """Per entry the feed skipped (no usable link): its date, and the columns its own
+    categories put it in (None when it has none: it could be any column's)."""
+    placed = [o for o in overrides if o.kind in ("category", "tag")]
+    terms = [t for a in (*feed.items, *feed.dropped) for t in a.terms]
+    sources = columns_mod.resolve(campaign, placed, terms)
+    return [
+        (
+            a.published,
+            frozenset(lk.column_id for lk in columns_mod.link(a, (), sources)) if a.terms else None,
+        )
+        for a in feed.dropped
+    ]
 
 
 def spans_columns(per_item: list[frozenset[str]]) -> tuple[str, ...]:
@@ -122,9 +154,12 @@ def scope_feeds(
     decided: set[str] = set()
 
     def site_wide(feed: FeedRead, why: str) -> None:
-        per_item = item_columns(feed, known, campaign, overrides)
-        for start, end in placed_spans(feed, per_item):
-            coverage.extend(Coverage(c, start, end, f"feed:{feed.url}", why) for c in all_ids)
+        blind = blind_dates(feed, item_columns(feed, known, campaign, overrides))
+        dropped = dropped_columns(feed, campaign, overrides)
+        for c in all_ids:
+            holes = blind + [when for when, cs in dropped if cs is None or c in cs]
+            for start, end in open_spans(feed.start, feed.end, holes):
+                coverage.append(Coverage(c, start, end, f"feed:{feed.url}", why))
         decided.add(feed.url)
 
     for feed in feeds:
@@ -138,8 +173,10 @@ def scope_feeds(
         column_id = owners.get(canonical_url(feed.url))
         spans = spans_columns(item_columns(feed, known, campaign, overrides))
         if column_id and not spans:
-            coverage.append(
-                Coverage(column_id, feed.start, feed.end, f"feed:{feed.url}", ANNOUNCED)
+            holes = [a.published for a in feed.dropped]  # every entry of it is the column's
+            coverage.extend(
+                Coverage(column_id, start, end, f"feed:{feed.url}", ANNOUNCED)
+                for start, end in open_spans(feed.start, feed.end, holes)
             )
             own.append((feed.url, column_id))
             decided.add(feed.url)

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from auditor import coverage, feedcrawl, listings, rest
+from auditor import catfeeds, coverage, feedcrawl, listings, rest
 from auditor import wordpress as wp
 from auditor.errors import FetchError, NotModified, ParseError
 from auditor.feeds import parse_feed
@@ -231,13 +231,19 @@ def harvest(
     for o in outlet.overrides:
         if o.kind == "feed":
             feedcrawl.read_feed(h, client, o.value, o.column_id, state, config, now, paging=None)
+
+    def column_feed(url: str, column_id: str) -> bool:
+        return feedcrawl.read_feed(
+            h, client, url, column_id, state, config, now, paging=True, guessed=True
+        )
+
     if api_root and not rest_ok and not site_complete:
-        feedcrawl.category_feeds(h, client, outlet, state, config, now)
+        catfeeds.read_category_feeds(h, outlet, state.terms, config, column_feed)
     for url, column_id in state.column_feeds:
         if url not in {f.url for f in h.feeds} and not rest_ok:
-            feedcrawl.read_feed(
-                h, client, url, column_id, state, config, now, paging=True, guessed=True
-            )
+            column_feed(url, column_id)
+    if not rest_ok:  # a guessed category feed proves its column only if shown to be its
+        catfeeds.settle(h, outlet, state.terms, config, state.column_feeds)
     if not rest_ok:
         listings.crawl_sections(
             h,

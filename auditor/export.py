@@ -46,6 +46,7 @@ OUTLET_TAIL = (
     "last_crawl_at",
     "last_crawl_status",
     "last_error",
+    "last_reached",
     "undated_articles",
 )
 ARTICLES = (
@@ -63,7 +64,7 @@ ARTICLES = (
     "model_version",
 )
 # Instants stored in UTC, shown in the campaign's zone (named once, in the header)
-TIME_FIELDS = ("published", "last_crawl_at")
+TIME_FIELDS = ("published", "last_crawl_at", "last_reached")
 
 LABELS = {
     "vi": {
@@ -90,6 +91,7 @@ LABELS = {
         "last_crawl_at": "Lần thu thập gần nhất",
         "last_crawl_status": "Tình trạng thu thập",
         "last_error": "Lỗi",
+        "last_reached": "Lần truy cập được gần nhất",
         "undated_articles": "Số bài không rõ ngày đăng",
         "article_id": "Mã bài",
         "published": "Ngày đăng",
@@ -137,6 +139,7 @@ LABELS = {
         "last_crawl_at": "Last crawl",
         "last_crawl_status": "Last crawl status",
         "last_error": "Last error",
+        "last_reached": "Last reached",
         "undated_articles": "Articles without a date",
         "article_id": "Article ID",
         "published": "Published",
@@ -254,6 +257,9 @@ def outlet_rows(outlets: list[dict], column_results: list[dict]) -> list[dict]:
             "last_crawl_at": o["last_crawl_at"],
             "last_crawl_status": o["last_status"],
             "last_error": o["last_error"],
+            # after a failed crawl, the last one that read the outlet: what is known since
+            # then is unknown, not missed
+            "last_reached": o.get("last_reached"),
             # undated articles count nowhere: a reader must know they exist
             "undated_articles": o.get("undated") or 0,
         }

@@ -9,16 +9,13 @@ from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from auditor import columns as columns_mod
-from auditor import wordpress as wp
-from auditor.coverage import OWN_FEED
+from auditor.coverage import OWN_FEED, open_spans
 from auditor.errors import FetchError, NotModified, ParseError
 from auditor.feeds import FeedPage, parse_feed
 from auditor.fetch import Client
 from auditor.homepage import decode_html
 from auditor.sections import article_date
 from auditor.store import OutletState
-from auditor.text import slugify
 from auditor.types import (
     BEGINNING,
     Article,
@@ -27,7 +24,6 @@ from auditor.types import (
     FeedRead,
     FeedSeen,
     Harvest,
-    Outlet,
 )
 from auditor.urls import same_site, with_params, wp_post_id
 
@@ -164,11 +160,16 @@ def _take_feed(
     if oldest is None and not complete:
         return
     start = BEGINNING if complete else oldest
-    if column_id:
-        h.coverage.append(Coverage(column_id, start, started, f"feed:{url}", OWN_FEED))
+    dropped = tuple(a for p in pages for a in p.dropped)
+    if column_id:  # an entry it skipped is that column's: no week it may lie in is proven
+        holes = [a.published for a in dropped]
+        h.coverage += [
+            Coverage(column_id, s, e, f"feed:{url}", OWN_FEED)
+            for s, e in open_spans(start, started, holes)
+        ]
     else:  # what it covers is decided when the whole crawl is seen (coverage.py)
         h.unscoped.append(
-            FeedRead(url, start, started, tuple(a for p in pages for a in p.articles))
+            FeedRead(url, start, started, tuple(a for p in pages for a in p.articles), dropped)
         )
 
 
@@ -210,23 +211,3 @@ def _note_skipped(h: Harvest, url: str, pages: list[FeedPage]) -> None:
         h.skipped += total
         detail = ", ".join(f"{r}: {n}" for r, n in sorted(reasons.items()))
         h.notes.append(f"feed {url}: {total} entries skipped ({detail})")
-
-
-def category_feeds(
-    h: Harvest,
-    client: Client,
-    outlet: Outlet,
-    state: OutletState,
-    config: Config,
-    now: Callable[[], datetime],
-) -> None:
-    """REST closed and the site feed too short: read each column's WordPress category feed."""
-    terms = [t for a, _ in h.articles for t in a.terms]
-    sources = columns_mod.resolve(config.campaign, outlet.overrides, terms)
-    base = wp.site_base(outlet.url)
-    for column_id, found in sources.items():
-        for s in found:
-            if s.kind != "category":
-                continue
-            url = with_params(base, feed="rss2", category_name=slugify(s.value))
-            read_feed(h, client, url, column_id, state, config, now, paging=True, guessed=True)

@@ -23,8 +23,8 @@ def looks_like_json_feed(body: bytes, content_type: str = "") -> bool:
 
 def parse_json_feed(
     body: bytes, url: str, base: str, tz: ZoneInfo
-) -> tuple[str, list[Article], str, Counter]:
-    """(feed title, articles, generator, skipped reasons)."""
+) -> tuple[str, list[Article], str, Counter, list[Article]]:
+    """(feed title, articles, generator, skipped reasons, the skipped items with url "")."""
     from auditor.feeds import article_link  # one link rule for every format
 
     try:
@@ -34,7 +34,7 @@ def parse_json_feed(
     if not isinstance(doc, dict) or "jsonfeed.org" not in str(doc.get("version", "")):
         raise ParseError(url, "not a feed: JSON without a jsonfeed.org version")
     items = doc.get("items")
-    articles, skipped = [], Counter()
+    articles, skipped, dropped = [], Counter(), []
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             skipped["not a JSON object"] += 1
@@ -43,9 +43,10 @@ def parse_json_feed(
         link = article_link(_str(item.get("url")), guid, base)
         if not isinstance(link, tuple):
             skipped[link] += 1
+            dropped.append(_article(item, "", guid, tz))
             continue
         articles.append(_article(item, link[0], guid, tz))
-    return clean(_str(doc.get("title"))), articles, "", skipped
+    return clean(_str(doc.get("title"))), articles, "", skipped, dropped
 
 
 def _article(item: dict, url: str, guid: str, tz: ZoneInfo) -> Article:

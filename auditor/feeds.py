@@ -46,6 +46,9 @@ class FeedPage:
     undated: int = 0
     skipped: tuple[tuple[str, int], ...] = ()  # (reason, entries)
     merged: int = 0  # copies folded into another entry of the same article
+    # the skipped entries themselves (url ""), with their dates and categories: a listing
+    # that skipped an entry cannot prove its column silent where that entry may lie
+    dropped: tuple[Article, ...] = ()
 
     @property
     def oldest(self) -> datetime | None:
@@ -73,18 +76,21 @@ def parse_feed(
     if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception") or "no RSS, Atom or JSON Feed found"
         raise ParseError(url, f"not a feed: {_short(reason)}")
-    articles, skipped = [], Counter()
+    articles, skipped, dropped = [], Counter(), []
     for entry in parsed.entries:
         article = entry_article(entry, base, tz)
         if isinstance(article, str):
             skipped[article] += 1
+            dropped.append(_entry(entry, "", str(entry.get("id") or "").strip(), tz))
         else:
             articles.append(article)
     title, generator = clean(parsed.feed.get("title")), parsed.feed.get("generator", "")
-    return _page(url, title, articles, generator, skipped)
+    return _page(url, title, articles, generator, skipped, dropped)
 
 
-def _page(url: str, title: str, articles: list, generator: str, skipped: Counter) -> FeedPage:
+def _page(
+    url: str, title: str, articles: list, generator: str, skipped: Counter, dropped: list = ()
+) -> FeedPage:
     kept, merged = merge_duplicates(drop_shared_guids(articles))
     return FeedPage(
         url,
@@ -94,6 +100,7 @@ def _page(url: str, title: str, articles: list, generator: str, skipped: Counter
         undated=sum(a.published is None for a in kept),
         skipped=tuple(sorted(skipped.items())),
         merged=merged,
+        dropped=tuple(dropped),
     )
 
 
@@ -106,8 +113,12 @@ def entry_article(entry: dict, base: str, tz: ZoneInfo) -> Article | str:
     link = article_link(_alternate(entry), guid, base)
     if not isinstance(link, tuple):
         return link
+    return _entry(entry, link[0], guid, tz)
+
+
+def _entry(entry: dict, url: str, guid: str, tz: ZoneInfo) -> Article:
     return Article(
-        url=link[0],
+        url=url,
         title=_text(entry.get("title_detail"), entry.get("title")),
         published=entry_date(entry, "published", tz) or entry_date(entry, "updated", tz),
         modified=entry_date(entry, "updated", tz),

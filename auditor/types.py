@@ -224,6 +224,7 @@ class FeedRead:
     start: datetime  # the oldest item, or BEGINNING when the whole history was seen
     end: datetime
     items: tuple[Article, ...]
+    dropped: tuple[Article, ...] = ()  # entries skipped for want of a link (url "")
 
 
 @dataclass(frozen=True)
@@ -319,6 +320,8 @@ class Harvest:
     undated_spans: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
     article_pages: int = 0  # article pages read to date undated feed items
     skipped: int = 0  # feed entries left out (no usable link), reasons in notes
+    # (column id, source) whose stored coverage this crawl showed unfounded (feedcrawl.py)
+    withdrawn: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def status(self) -> str:

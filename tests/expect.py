@@ -112,6 +112,40 @@ def expected_weekly_feeds(
     return rows
 
 
+def expected_weekly_seen(
+    outlet_id: str,
+    outlet_name: str,
+    seen: dict[str, list[datetime]],
+    seen_whole_from: dict[str, datetime | None],
+    as_of: date,
+    seen_until: dict[str, datetime] | None = None,
+) -> list[dict]:
+    """Rows of `export weekly` when, per column, the auditor saw the articles at the
+    instants `seen[column]` and saw the column whole from `seen_whole_from[column]` (None:
+    its whole history; absent: never) until `seen_until[column]` (default: as_of)."""
+    rows = []
+    for column_id, name in COLUMNS.items():
+        instants = seen.get(column_id, [])
+        monday = CAMPAIGN_FIRST_MONDAY
+        while monday <= as_of and monday + timedelta(days=6) <= CAMPAIGN_END:
+            sunday = monday + timedelta(days=6)
+            start = datetime.combine(monday, datetime.min.time(), VN)
+            end = start + timedelta(days=7)
+            n = sum(1 for t in instants if start <= t < end)
+            whole = column_id in seen_whole_from and (
+                seen_whole_from[column_id] is None or seen_whole_from[column_id] <= start
+            )
+            until = (seen_until or {}).get(column_id)
+            whole = whole and (until is None or end <= until)
+            if sunday > as_of:
+                status = "in_progress"
+            else:
+                status = "met" if n >= 2 else ("missed" if whole else "unknown")
+            rows.append(_row(outlet_id, outlet_name, column_id, name, monday, n, status))
+            monday += timedelta(days=7)
+    return rows
+
+
 def _row(outlet_id, outlet_name, column_id, name, monday: date, n: int, status: str) -> dict:
     iso = monday.isocalendar()
     return {

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from auditor.coverage import is_main_feed, placed_spans, spans_columns
+from auditor.coverage import is_main_feed, open_spans, placed_spans, spans_columns
 from auditor.types import Article, FeedRead, Term
 
 MAIN_FEED = {
@@ -61,10 +61,22 @@ def test_an_item_of_unknown_column_breaks_the_site_wide_stretch():
     hole = T0 + timedelta(days=10)
     feed = _feed((T0, True), (hole, False), (T0 + timedelta(days=20), True))
     spans = placed_spans(feed, [frozenset()] * 3)
-    assert spans == [(T0, hole), (hole + timedelta(microseconds=1), T0 + timedelta(days=30))]
+    assert spans == [(T0, hole), (hole + timedelta(seconds=1), T0 + timedelta(days=30))]
     placed_by_listing = placed_spans(feed, [frozenset(), frozenset({"a"}), frozenset()])
     assert placed_by_listing == [(T0, T0 + timedelta(days=30))]
 
 
 def test_an_undated_item_of_unknown_column_proves_nothing():
     assert placed_spans(_feed((T0, True), (None, False)), [frozenset()] * 2) == []
+
+
+def test_open_spans_leave_out_each_hole_by_a_whole_second():
+    end = T0 + timedelta(days=30)
+    hole = T0 + timedelta(days=3, microseconds=700)
+    # the store keeps seconds: spans one microsecond apart would be merged back over it
+    spans = open_spans(T0, end, [hole])
+    assert spans[0] == (T0, T0 + timedelta(days=3))
+    assert spans[1] == (T0 + timedelta(days=3, seconds=1), end)
+    assert open_spans(T0, end, [end + timedelta(days=1)]) == [(T0, end)]  # after it: no hole
+    assert open_spans(T0, end, [T0 - timedelta(days=1)]) == [(T0, end)]
+    assert open_spans(T0, end, [hole, None]) == []  # undated: it may lie anywhere

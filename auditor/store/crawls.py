@@ -79,6 +79,7 @@ class CrawlRows:
                     (outlet_id,),
                 )
             ),
+            terms=tuple(self.known_terms(outlet_id)),
         )
 
     def _article_columns(self, outlet_id: str) -> dict[str, frozenset[str]]:
@@ -333,6 +334,11 @@ class CrawlRows:
 
     def _coverage_rows(self, h: Harvest) -> None:
         end = iso(h.finished or h.started)
+        for column_id, source in h.withdrawn:  # what it claimed is not proven after all
+            self.db.execute(
+                "DELETE FROM coverage WHERE outlet_id = ? AND column_id = ? AND source = ?",
+                (h.outlet.id, column_id, source),
+            )
         for source in h.not_modified:
             self.db.execute(
                 'UPDATE coverage SET "end" = max("end", ?) WHERE outlet_id = ? AND '

@@ -123,6 +123,8 @@ class ResultRows:
             "SELECT o.*, (SELECT count(*) FROM articles a WHERE a.outlet_id = o.id "
             "AND a.removed_at IS NULL) AS articles, (SELECT count(*) FROM articles a WHERE "
             "a.outlet_id = o.id AND a.removed_at IS NULL AND a.published IS NULL) AS undated, "
+            "(SELECT max(c.started_at) FROM crawls c WHERE c.outlet_id = o.id AND "
+            "c.status != 'error') AS last_reached, "
             "(SELECT requests FROM crawls c "
             "WHERE c.outlet_id = o.id ORDER BY c.id DESC LIMIT 1) AS requests "
             "FROM outlets o ORDER BY o.id"

@@ -32,6 +32,7 @@ class OutletState:
     dated_urls: frozenset[str] = frozenset()  # stored articles that have a date
     article_columns: dict[str, frozenset[str]] | None = None  # canonical URL → columns
     homepage_at: datetime | None = None  # when a crawl last read the homepage
+    terms: tuple[Term, ...] = ()  # categories and tags seen before (REST ones with slugs)
 
 
 def row_to_article(row: dict) -> Article:

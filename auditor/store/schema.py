@@ -177,3 +177,13 @@ def m008_article_identity(db: Database) -> None:
                 "INSERT OR IGNORE INTO article_keys (outlet_id, key, article_id) VALUES (?, ?, ?)",
                 (r["outlet_id"], key, r["id"]),
             )
+
+
+@migrations()
+def m013_category_feed_claims(db: Database) -> None:
+    """Before this, a guessed WordPress category feed (REST closed) covered its column
+    alone, even when a second spelling of the column's category shared its slug: what such
+    feeds proved is dropped, with their HTTP validators, so the next crawl reads them
+    whole and proves again only what catfeeds.py allows."""
+    db.execute("DELETE FROM coverage WHERE source LIKE 'feed:%category_name=%'")
+    db.execute("DELETE FROM http_cache WHERE url LIKE '%category_name=%'")
