@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -252,7 +253,12 @@ def test_rest_and_feeds_were_both_read(audited):
     )
 
 
-def test_second_crawl_then_edits(audited):
+def test_second_crawl_then_edits(audited, tmp_path):
+    # on a copy of the store, so the other tests see the first crawl whatever their order
+    db = tmp_path / "audit.db"
+    with sqlite3.connect(audited.db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    audited = SimpleNamespace(**{**vars(audited), "db": db, "args": [*audited.args[:-1], str(db)]})
     store = Store(audited.db)
     first = {r["outlet_id"]: r for r in store.q("SELECT * FROM crawls")}
     assert main([*audited.args, "crawl"]) == 0
