@@ -161,3 +161,13 @@ def test_audit_and_schedule_list_speak_one_zone(demo, capsys, tmp_path):
     assert main([*args, "schedule", "--list"]) == 0
     listing = capsys.readouterr().out
     assert "(Asia/Ho_Chi_Minh)" in listing and "+07" not in listing and "UTC" not in listing
+
+
+def test_report_evidence_in_the_page_language():
+    from auditor.report.page import evidence_words
+    from auditor.report.vocab import Words
+
+    text = "category 'THIẾT CHẾ CÔNG ĐOÀN', slug thiet-che, id 11 matched by name"
+    vi = evidence_words(text, Words("vi"))
+    assert "'THIẾT CHẾ CÔNG ĐOÀN'" in vi and "khớp theo" in vi and "matched" not in vi
+    assert evidence_words(text, Words("en")) == text

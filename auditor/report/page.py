@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from auditor import labels
 from auditor.report import charts, series
 from auditor.report.fmt import audit_date, day, esc, instant, link, pct
 from auditor.report.model import OutletView, Report
@@ -130,7 +131,7 @@ def _followups(report: Report, w: Words) -> str:
                 esc(f.outlet_name),
                 esc(f.column),
                 esc(day(f.since, w.lang)),
-                esc(f.detail),
+                esc(detail_words(f, w)),
             ]
             for f in report.followups
         ]
@@ -206,7 +207,7 @@ def _outlet(o: OutletView, w: Words, tz: ZoneInfo) -> str:
         [
             esc(c.name),
             esc(w("exists_" + c.exists)),
-            esc(c.found_by),
+            esc(evidence_words(c.found_by, w)),
             esc(day(c.first_article, w.lang)),
             esc(timeliness_word(c.timeliness, w)),
             num(f"{c.met} / {c.judged}"),
@@ -372,3 +373,14 @@ def _group_table(report: Report, w: Words, keys: list[tuple[str, str]], of) -> s
         rows.append([esc(label), num(len(members)), *counts, listing])
     head = [w("family"), w("count"), *(w(v) for v in VERDICTS), w("outlets")]
     return _table(head, rows, "groups")
+
+
+def evidence_words(text: str, w: Words) -> str:
+    """Evidence of a column ("category 'X' matched by name") in the page's language; names
+    and addresses stay as published."""
+    return labels.cell("found_by", text, w.lang) or ""
+
+
+def detail_words(f, w: Words) -> str:
+    """A follow-up's detail: evidence is put in words; an outlet's error stays as recorded."""
+    return evidence_words(f.detail, w) if f.issue == "opened_late" else f.detail

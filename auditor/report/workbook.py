@@ -14,7 +14,14 @@ from openpyxl.utils import get_column_letter
 from auditor import export
 from auditor.report.fmt import safe_url
 from auditor.report.model import Report
-from auditor.report.page import banner_word, crawl_text, issue_text, timeliness_word
+from auditor.report.page import (
+    banner_word,
+    crawl_text,
+    detail_words,
+    evidence_words,
+    issue_text,
+    timeliness_word,
+)
 from auditor.report.vocab import FAMILIES, STATUSES, SYMBOLS, VERDICTS, Words
 
 FILLS = {
@@ -95,7 +102,14 @@ def _summary(report: Report, w: Words):
 def _followups(report: Report, w: Words):
     head = [w("issue"), w("outlet_id"), w("outlet"), w("column"), w("since"), w("detail")]
     rows = [
-        [issue_text(f, report, w), f.outlet_id, f.outlet_name, f.column, f.since, f.detail]
+        [
+            issue_text(f, report, w),
+            f.outlet_id,
+            f.outlet_name,
+            f.column,
+            f.since,
+            detail_words(f, w),
+        ]
         for f in report.followups
     ]
     return head, rows, None
@@ -157,7 +171,7 @@ def _outlets(report: Report, w: Words, tz: ZoneInfo):
                     o.group,
                     c.name if c else "",
                     w("exists_" + c.exists) if c else "",
-                    c.found_by if c else "",
+                    evidence_words(c.found_by, w) if c else "",
                     c.first_article if c else "",
                     timeliness_word(c.timeliness, w) if c else "",
                     c.met if c else "",
