@@ -16,6 +16,8 @@ def canonical_url(url: str, base: str = "") -> str:
     parts = urlsplit(url)
     scheme = parts.scheme.lower() or "http"
     host = (parts.hostname or "").lower()
+    if ":" in host:  # an IPv6 literal keeps its brackets, or the port would be misread
+        host = f"[{host}]"
     if parts.port and str(parts.port) != _DEFAULT_PORTS.get(scheme):
         host = f"{host}:{parts.port}"
     path = parts.path or "/"
