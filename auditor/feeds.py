@@ -11,7 +11,7 @@ import feedparser
 from auditor.errors import ParseError
 from auditor.text import clean, html_to_text
 from auditor.types import Article, Term
-from auditor.urls import canonical_url
+from auditor.urls import web_url
 
 # Entity declarations are how "billion laughs" and external-entity attacks start; a real
 # news feed never needs one, so such a document is refused before any parser sees it.
@@ -68,7 +68,8 @@ def _article(entry: dict, feed_url: str, base: str) -> Article | None:
     guid = entry.get("id") or ""
     if not link and guid.startswith(("http://", "https://")):
         link = guid
-    if not link:
+    url = web_url(link, base or feed_url) if link else None
+    if url is None:  # nothing to visit or to count it by
         return None
     summary = entry.get("summary") or ""
     content = " ".join(c.get("value", "") for c in entry.get("content") or [])
@@ -78,7 +79,7 @@ def _article(entry: dict, feed_url: str, base: str) -> Article | None:
         if (t.get("term") or t.get("label"))
     )
     return Article(
-        url=canonical_url(link, base or feed_url),
+        url=url,
         title=html_to_text(entry.get("title")),
         published=_when(entry.get("published_parsed") or entry.get("updated_parsed")),
         modified=_when(entry.get("updated_parsed")),

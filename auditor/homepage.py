@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
+
+from auditor.urls import join_url
 
 FEED_TYPES = (
     "application/rss+xml",
@@ -169,15 +171,15 @@ class _Reader(HTMLParser):
         if tag == "img":
             self.page.images.append(
                 Image(
-                    urljoin(self.base, a.get("src", "")),
+                    join_url(self.base, a.get("src", "")) or "",
                     region,
                     a.get("alt", ""),
                     _int(a.get("width")),
                     _int(a.get("height")),
                 )
             )
-        if tag == "a" and a.get("href"):
-            self.link = (urljoin(self.base, a["href"].strip()), a.get("title", ""), [])
+        if tag == "a" and a.get("href") and (href := join_url(self.base, a["href"])):
+            self.link = (href, a.get("title", ""), [])
         if tag == "br":
             self.buffer.append(" ")
         if tag not in VOID_TAGS:
@@ -217,7 +219,9 @@ class _Reader(HTMLParser):
                 self.page.attributes.append(Block(a[name].strip(), f"{region} {tag}[{name}]"))
         alternate = tag == "link" and "alternate" in a.get("rel", "").lower().split()
         if alternate and a.get("type", "").lower() in FEED_TYPES and a.get("href"):
-            self.page.feeds.append(urljoin(self.base, a["href"].strip()))
+            href = join_url(self.base, a["href"])
+            if href:
+                self.page.feeds.append(href)
 
 
 def _region(tag: str, attrs: dict) -> str:

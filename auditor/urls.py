@@ -29,6 +29,28 @@ def canonical_url(url: str, base: str = "") -> str:
     return urlunsplit((scheme, host, path, urlencode(query), ""))
 
 
+def join_url(base: str, href: str) -> str | None:
+    """href from a page resolved against the page's URL; None when urllib refuses it
+    (an unbalanced "[" in the host), so one bad link never stops a page being read."""
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return None
+
+
+def web_url(url: str, base: str = "") -> str | None:
+    """The canonical http(s) URL of a link from an outlet, or None when it is not one
+    (a "urn:" id, "javascript:", an unbalanced "[" that urllib refuses)."""
+    if not url.strip():
+        return None
+    try:
+        found = canonical_url(url, base)
+        parts = urlsplit(found)
+    except ValueError:
+        return None
+    return found if parts.scheme in ("http", "https") and parts.hostname else None
+
+
 def wp_post_id(url: str) -> int | None:
     """The post id of a WordPress short link such as https://site/?p=123 (RSS guids)."""
     parts = urlsplit(url)
