@@ -40,9 +40,13 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> FeedPage:
     if _ENTITY_DECL.search(body[:65536]):
         raise ParseError(url, "feed declares XML entities; refused for safety")
     headers = {"content-type": content_type} if content_type else {}
-    parsed = feedparser.parse(
-        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    try:
+        parsed = feedparser.parse(
+            body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        )
+    except Exception as e:  # feedparser's own bugs on hostile bytes (found by tests/test_fuzz.py:
+        # an encoding declared as "\x80TF-8" raises UnicodeDecodeError, one with NUL ValueError)
+        raise ParseError(url, f"not a feed: the feed parser failed: {_short(e)}") from None
     if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception") or "no RSS or Atom found"
         raise ParseError(url, f"not a feed: {_short(reason)}")
