@@ -1,15 +1,21 @@
 """Classifier speed: articles classified per second in one process, and training time on
-the shipped data. Prints figures; asserts nothing.
+the shipped data. Prints figures; asserts nothing. Results: bench/results/classify.json.
 
     python3 bench/bench_classify.py
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from pathlib import Path
 
 from auditor import classify
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import sites  # the bench folder is not a package: found through sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,10 +32,18 @@ def main() -> None:
 
     started = time.perf_counter()
     classify.train(items)
+    trained = time.perf_counter() - started
     print(
-        f"train: {len(items)} items in {time.perf_counter() - started:.1f} s "
+        f"train: {len(items)} items in {trained:.1f} s "
         "(5-fold cross-validation for thresholds, then the final fit)"
     )
+    result = {
+        "machine": sites.machine(),
+        "classify": {"articles": len(texts), "wall_s": round(took, 3)},
+        "articles_per_s": round(len(texts) / took),
+        "train": {"items": len(items), "wall_s": round(trained, 2)},
+    }
+    print("written:", sites.write_result("classify", result))
 
 
 if __name__ == "__main__":
