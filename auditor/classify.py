@@ -25,17 +25,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import joblib
 import numpy as np
-import sklearn
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import precision_recall_fscore_support
-from sklearn.model_selection import GroupKFold
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.svm import LinearSVC
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+# scikit-learn and joblib are imported where a model is built, trained, saved or loaded:
+# importing them costs about a second and 130 MB, which every other command (status,
+# export, audit) would pay for nothing (issue 14).
 
 from auditor import __version__, shipped
 from auditor.errors import ModelError
@@ -85,6 +84,12 @@ def article_text(title: str, summary: str = "") -> str:
 
 
 def build_pipeline(c: float = 0.5) -> Pipeline:
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.svm import LinearSVC
+
     words = TfidfVectorizer(
         preprocessor=normalize,
         token_pattern=r"(?u)[^\W\d_]+|\d+",
@@ -205,6 +210,8 @@ def choose_thresholds(y: np.ndarray, probs: np.ndarray) -> dict[str, float]:
 def scores(gold: Sequence[frozenset[str]], predicted: Sequence[frozenset[str]]) -> dict:
     y = np.array([[lb in g for lb in LABELS] for g in gold], dtype=int)
     p = np.array([[lb in q for lb in LABELS] for q in predicted], dtype=int)
+    from sklearn.metrics import precision_recall_fscore_support
+
     prec, rec, f1, support = precision_recall_fscore_support(y, p, zero_division=0)
     per_label = {
         lb: {
@@ -246,6 +253,8 @@ def train(
 ) -> Model:
     """Cross-validate by sentence pattern (for thresholds and honest scores), then fit on
     everything. progress, if given, is told after each of the FOLDS + 1 steps."""
+    from sklearn.model_selection import GroupKFold
+
     started = time.perf_counter()
     texts = np.array([e.text for e in examples], dtype=object)
     y = indicator(examples)
@@ -267,7 +276,7 @@ def train(
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds_to_train": round(time.perf_counter() - started, 1),
         "auditor_version": __version__,
-        "sklearn_version": sklearn.__version__,
+        "sklearn_version": _sklearn_version(),
         "python_version": platform.python_version(),
         "labels": list(LABELS),
         "thresholds": thresholds,
@@ -297,6 +306,8 @@ def paths(folder: Path) -> tuple[Path, Path]:
 
 
 def save(model: Model, folder: Path) -> None:
+    import joblib
+
     blob, sidecar = paths(folder)
     folder.mkdir(parents=True, exist_ok=True)
     tmp = blob.with_suffix(".joblib.part")
@@ -319,16 +330,24 @@ def load(folder: Path) -> Model:
         raise ModelError(
             f"{blob} is not the file this project wrote (SHA-256 differs); refusing to load it"
         )
-    if _minor(sidecar.get("sklearn_version", "")) != _minor(sklearn.__version__):
+    if _minor(sidecar.get("sklearn_version", "")) != _minor(_sklearn_version()):
         raise ModelError(
             f"model was trained with scikit-learn {sidecar.get('sklearn_version')}, "
-            f"this is {sklearn.__version__}"
+            f"this is {_sklearn_version()}"
         )
+    import joblib
+
     try:
         saved = joblib.load(blob)
     except Exception as e:  # unpickling across versions fails in many ways
         raise ModelError(f"cannot load {blob}: {type(e).__name__}: {e}") from None
     return Model(saved["pipeline"], saved["thresholds"], sidecar)
+
+
+def _sklearn_version() -> str:
+    import sklearn
+
+    return sklearn.__version__
 
 
 def _minor(version: str) -> str:
