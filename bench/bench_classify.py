@@ -11,11 +11,13 @@ import sys
 import time
 from pathlib import Path
 
-from auditor import classify
-
+# bench/ for sites.py, and the checkout itself: a fresh clone runs without installing
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import sites  # the bench folder is not a package: found through sys.path
+
+from auditor import classify
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,6 +22,8 @@ import sys
 import tempfile
 from datetime import date
 
+# bench/ for sites.py, and the checkout itself: a fresh clone runs without installing
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import sites  # the bench folder is not a package: found through sys.path

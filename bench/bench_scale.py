@@ -26,6 +26,8 @@ import time
 from collections import OrderedDict
 from datetime import UTC, date, datetime
 
+# bench/ for sites.py, and the checkout itself: a fresh clone runs without installing
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import sites  # the bench folder is not a package: found through sys.path

@@ -326,7 +326,9 @@ def machine() -> dict:
 
 
 def write_result(name: str, result: dict) -> str:
-    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+    """bench/results/NAME.json (or under $BENCH_RESULTS, where the tests put theirs)."""
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+    folder = os.environ.get("BENCH_RESULTS") or here
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"{name}.json")
     with open(path, "w", encoding="utf-8") as f:
@@ -336,25 +338,40 @@ def write_result(name: str, result: dict) -> str:
 
 
 def run_child(argv: list[str], env: dict | None = None, cwd: str | None = None) -> dict:
-    """Run a command; its wall time, exit code and peak memory (its own, from wait4)."""
+    """Run a command; its wall time, exit code and peak memory.
+
+    The peak is the child's own VmHWM (see ``auditor_argv``): rusage from wait4 would not
+    do, since Linux carries the parent's high-water mark across fork and exec into the
+    child's ru_maxrss, so a big benchmark process would inflate every figure.
+    """
     import subprocess
     import tempfile
 
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    with (
+        tempfile.TemporaryFile("w+") as out,
+        tempfile.TemporaryFile("w+") as err,
+        tempfile.NamedTemporaryFile("r", suffix=".status") as peak,
+    ):
+        env = {**(env or os.environ), "BENCH_STATUS_FILE": peak.name}
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)  # not proc.wait(): wait4 gives the rusage
+        proc = subprocess.run(argv, env=env, cwd=cwd, stdout=out, stderr=err, check=False)
         wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return {
             "wall_s": round(wall, 3),
             "exit": proc.returncode,
-            "peak_mb": round(usage.ru_maxrss / 1024, 1),
+            "peak_mb": _vm_hwm_mb(peak.read()),
             "stdout": out.read(),
             "stderr": err.read()[-2000:],
         }
+
+
+def _vm_hwm_mb(status: str) -> float | None:
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)  # kB
+    return None
 
 
 # -- a config for simulated outlets ---------------------------------------------------------
@@ -397,10 +414,23 @@ def outlet_entry(index: int, url: str, **extra) -> dict:
     }
 
 
+# `python -m auditor ...`, and at exit its /proc/self/status (VmHWM: its peak memory) is
+# copied to the file run_child names
+_AUDITOR = (
+    "import atexit, os, runpy, sys\n"
+    "def _peak():\n"
+    "    with open('/proc/self/status') as s, open(os.environ['BENCH_STATUS_FILE'], 'w') as f:\n"
+    "        f.write(s.read())\n"
+    "if os.environ.get('BENCH_STATUS_FILE'): atexit.register(_peak)\n"
+    "sys.argv[0] = 'auditor'\n"
+    "runpy.run_module('auditor', run_name='__main__', alter_sys=True)\n"
+)
+
+
 def auditor_argv(config: str, db: str, *command: str) -> list[str]:
     import sys
 
-    return [sys.executable, "-m", "auditor", "--config", config, "--db", db, *command]
+    return [sys.executable, "-c", _AUDITOR, "--config", config, "--db", db, *command]
 
 
 def auditor_env() -> dict:
