@@ -119,3 +119,11 @@ def m005_operations(db: Database) -> None:
 def m006_homepage_read(db: Database) -> None:
     """When each outlet's homepage was last read by a crawl (feeds, API link, menus)."""
     db.execute("ALTER TABLE outlets ADD COLUMN homepage_at TEXT")
+
+
+@migrations()
+def m012_live_articles_index(db: Database) -> None:
+    """Counting an outlet's live articles (status, export outlets) read every article row
+    to test removed_at: 33 s over 2,000,000 articles; with this index the count reads the
+    index alone: 0.4 s (issue 14, measured on the 2-core test machine)."""
+    db.execute("CREATE INDEX IF NOT EXISTS articles_live ON articles(outlet_id, removed_at)")
