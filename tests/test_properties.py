@@ -7,6 +7,7 @@ The example budget is fixed (see PROPERTIES) so the suite's time stays bounded.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import itertools
 from datetime import UTC, date, datetime, timedelta
@@ -17,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from auditor.audit import Week, covered, merge, week_of, weeks
+from auditor.audit import ColumnFacts, Week, audit_column, covered, merge, week_of, weeks
 from auditor.export import safe_cell, to_csv
 from auditor.text import clean, loose_key, name_key, nfc, slugify
 from auditor.types import Campaign, ColumnSpec
@@ -263,3 +264,41 @@ def test_a_window_is_covered_only_when_every_hour_was_seen(intervals, first, len
     by_hand = all(h in hours_seen(intervals) for h in range(first, first + length))
     # touching intervals count as one: a crawl that ends where the next begins leaves no gap
     assert covered(window, merge(intervals)) == by_hand
+
+
+# -- the audit's week selection: the fast path gives what the plain scan gave ---------------
+
+CAMPAIGN = Campaign("c", "", date(2017, 12, 20), date(2018, 3, 10), 2, (ColumnSpec("a", "A"),))
+article_times = st.datetimes(
+    min_value=datetime(2017, 12, 1), max_value=datetime(2018, 3, 31), timezones=st.just(UTC)
+)
+
+
+def weeks_by_scan(facts: ColumnFacts, now: datetime, on_topic_only: bool) -> list[tuple]:
+    """The audit's first version: every article tested against every week."""
+    published = sorted((when, i) for i, when in facts.articles if when < now)
+    counted = published
+    if on_topic_only and facts.on_topic is not None:
+        counted = [(when, i) for when, i in published if i in facts.on_topic]
+    rows = []
+    for week in weeks(CAMPAIGN, VN, now):
+        ids = tuple(i for when, i in counted if week.start <= when < week.end)
+        in_week = [i for when, i in published if week.start <= when < week.end]
+        topic = None if facts.on_topic is None else sum(i in facts.on_topic for i in in_week)
+        rows.append((week.label, ids, topic))
+    return rows
+
+
+@PROPERTIES
+@given(
+    st.lists(article_times, max_size=40),
+    st.one_of(st.none(), st.sets(st.integers(0, 39))),
+    st.booleans(),
+    article_times,
+)
+def test_audit_weeks_match_the_plain_scan(times, on_topic, on_topic_only, now):
+    facts = ColumnFacts("a", "category", tuple(enumerate(times)), (), on_topic=on_topic)
+    campaign = dataclasses.replace(CAMPAIGN, count="column_on_topic" if on_topic_only else "column")
+    results, _ = audit_column("o", facts, campaign, VN, now)
+    fast = [(r.week, r.article_ids, r.on_topic) for r in results]
+    assert fast == weeks_by_scan(facts, now, on_topic_only)
