@@ -122,7 +122,9 @@ class ResultRows:
 
     def article_rows(self, first: datetime | None, last: datetime | None) -> list[dict]:
         return self.q(
-            "SELECT a.*, (SELECT json_group_array(json_object('column_id', ac.column_id, "
+            # only what the export shows: a.* carried every article's full text (issue 14)
+            "SELECT a.id, a.outlet_id, a.published, a.title, a.url, a.sources, "
+            "(SELECT json_group_array(json_object('column_id', ac.column_id, "
             "'rule', ac.rule, 'evidence', ac.evidence)) FROM article_columns ac "
             "WHERE ac.article_id = a.id) AS links FROM articles a WHERE "
             "(? IS NULL OR a.published >= ?) AND (? IS NULL OR a.published < ?) "
