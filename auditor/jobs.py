@@ -84,7 +84,7 @@ def weekly_export(config: Config, store: Store, first=None, last=None) -> list[d
         store.week_rows(latest, first, last),
         key=lambda r: (r["outlet_id"], order.get(r["column_id"], 99), r["week"]),
     )
-    urls = {r["id"]: r["url"] for r in store.q("SELECT id, url FROM articles")}
+    urls = store.article_urls()
     return export.weekly_rows(rows, _outlet_names(config, store), _column_names(config), urls)
 
 

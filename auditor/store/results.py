@@ -120,6 +120,11 @@ class ResultRows:
             "FROM outlets o ORDER BY o.id"
         )
 
+    def article_urls(self) -> dict[int, str]:
+        """id → URL of every article, read from the cursor as it comes: a list of a dict
+        per row first held every article twice (issue 14: export weekly's memory)."""
+        return dict(self.db.execute("SELECT id, url FROM articles"))
+
     def article_rows(self, first: datetime | None, last: datetime | None) -> list[dict]:
         return self.q(
             # only what the export shows: a.* carried every article's full text (issue 14)
