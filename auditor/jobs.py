@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -104,7 +104,7 @@ def outlets_export(config: Config, store: Store) -> list[dict]:
     return rows
 
 
-def articles_export(store: Store, first=None, last=None) -> list[dict]:
+def articles_export(store: Store, first=None, last=None) -> Iterator[dict]:
     return export.article_rows(store.article_rows(first, last), store.article_topics())
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from auditor.store.rows import from_iso, iso
@@ -125,8 +126,9 @@ class ResultRows:
         per row first held every article twice (issue 14: export weekly's memory)."""
         return dict(self.db.execute("SELECT id, url FROM articles"))
 
-    def article_rows(self, first: datetime | None, last: datetime | None) -> list[dict]:
-        return self.q(
+    def article_rows(self, first: datetime | None, last: datetime | None) -> Iterator[dict]:
+        """Rows as the cursor gives them: the articles export streams them to its file."""
+        return self.db.query(
             # only what the export shows: a.* carried every article's full text (issue 14)
             "SELECT a.id, a.outlet_id, a.published, a.title, a.url, a.sources, "
             "(SELECT json_group_array(json_object('column_id', ac.column_id, "
