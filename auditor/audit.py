@@ -11,9 +11,10 @@ judged when it lies wholly inside [campaign.start, campaign.end]:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from auditor.types import Campaign, ColumnSummary, WeekResult
@@ -112,7 +113,7 @@ def audit_column(
         counted = [(when, i) for when, i in published if i in facts.on_topic]
     results = []
     for week in weeks(campaign, tz, now):
-        ids = tuple(i for when, i in counted if week.start <= when < week.end)
+        ids = tuple(i for _, i in in_range(counted, week.start, week.end))
         is_covered = covered(week, merged) and not in_doubt(week.start, week.end, facts.undated)
         status = judge_week(week, ids, campaign.min_articles_per_week, is_covered, now)
         by = (
@@ -120,7 +121,7 @@ def audit_column(
             if status == MISSED or (is_covered and status == MET)
             else ""
         )
-        in_week = [i for when, i in published if week.start <= when < week.end]
+        in_week = [i for _, i in in_range(published, week.start, week.end)]
         on_topic = None if facts.on_topic is None else sum(i in facts.on_topic for i in in_week)
         results.append(
             WeekResult(
@@ -138,6 +139,18 @@ def audit_column(
             )
         )
     return results, _summary(outlet_id, facts, published, results, campaign, tz, now, merged)
+
+
+def in_range(items: list, start: datetime, end: datetime) -> list:
+    """The (when, id) pairs of a list sorted by when with start <= when < end. Found by
+    bisection: scanning every article for every week made an audit weeks x articles.
+    Bounds in UTC, like the instants: comparing across zones is many times slower."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    return items[bisect_left(items, start, key=_when) : bisect_left(items, end, key=_when)]
+
+
+def _when(pair: tuple) -> datetime:
+    return pair[0]
 
 
 def _summary(

@@ -75,7 +75,7 @@ def check_banners(
     results = []
     try:
         for outlet in banner_outlets(config, outlet_ids):
-            check = check_outlet(outlet, fetcher.client(), why_no_ocr)
+            check = check_outlet(outlet, fetcher.client(outlet), why_no_ocr)
             store.save_banner_check(
                 outlet.id,
                 now(),

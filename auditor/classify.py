@@ -25,21 +25,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import joblib
 import numpy as np
-import sklearn
-from scipy.sparse import csr_matrix
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import precision_recall_fscore_support
-from sklearn.model_selection import GroupKFold
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.naive_bayes import ComplementNB
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.svm import LinearSVC
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+# scikit-learn and joblib are imported where a model is built, trained, saved or loaded:
+# importing them costs about a second and 130 MB, which every other command (status,
+# export, audit) would pay for nothing (issue 14).
 
 from auditor import __version__, shipped
 from auditor.errors import ModelError
@@ -103,178 +98,15 @@ def article_text(title: str, summary: str = "") -> str:
     return f"{title or ''}. {summary or ''}".strip(" .")
 
 
-# Terms of directive 1476/TLĐ and of the labelling guide, one list per column topic, in
-# normalised form. Counts of their hits are extra features in the "lexicon" variant: they
-# carry the directive's own words to articles whose other words the training never saw.
-LEXICON = {
-    "loi_ich_doan_vien": (
-        "phúc lợi",
-        "lợi ích",
-        "ưu đãi",
-        "giảm giá",
-        "thỏa thuận hợp tác",
-        "ký kết",
-        "tết sum vầy",
-        "chợ tết",
-        "chuyến xe",
-        "chuyến tàu",
-        "chuyến bay",
-        "mái ấm",
-        "bữa cơm",
-        "quà",
-        "hỗ trợ",
-        "khó khăn",
-        "học bổng",
-        "trợ cấp",
-        "thẻ đoàn viên",
-        "chăm lo",
-        "tặng",
-        "khám bệnh",
-        "miễn phí",
-        "thỏa ước",
-    ),
-    "thiet_che_cong_doan": (
-        "thiết chế",
-        "nhà ở",
-        "nhà trọ",
-        "căn hộ",
-        "thiết chế công đoàn",
-        "nhà trẻ",
-        "trường mầm non",
-        "siêu thị",
-        "nhà văn hóa",
-        "cung văn hóa",
-        "thiết chế văn hóa",
-        "khởi công",
-        "động thổ",
-        "bàn giao",
-        "quỹ đất",
-        "thiết chế công đoàn tại",
-        "sân chơi",
-        "nhà thi đấu",
-        "điểm sinh hoạt",
-        "công trình",
-        "thuê",
-    ),
-    "dai_hoi_cong_doan": (
-        "đại hội",
-        "nhiệm kỳ",
-        "đại biểu",
-        "văn kiện",
-        "điều lệ",
-        "đại hội điểm",
-        "đại hội công đoàn",
-        "lần thứ xii",
-        "bầu",
-        "ban chấp hành",
-        "nghị quyết",
-        "chào mừng",
-        "hướng tới",
-        "công đoàn cơ sở",
-        "2018 - 2023",
-        "2017 - 2022",
-    ),
-}
-
-
-class Normalized(BaseEstimator, TransformerMixin):
-    """The texts as the features see them (normalize), computed once for all of them."""
-
-    def fit(self, texts, y=None):
-        return self
-
-    def transform(self, texts):
-        return [normalize(t) for t in texts]
-
-
-class WordGrams:
-    """Character n-grams inside each word, padded with spaces as scikit-learn's char_wb
-    does, remembered per word: Vietnamese is written in a few thousand syllables, so after
-    the first texts nearly every word's n-grams are a dictionary look-up."""
-
-    def __init__(self, low: int = 2, high: int = 5):
-        self.low, self.high = low, high
-        self._seen: dict[str, list[str]] = {}
-
-    def __call__(self, text: str) -> list[str]:
-        grams: list[str] = []
-        for word in text.split():
-            known = self._seen.get(word)
-            if known is None:
-                known = self._seen[word] = self._grams(word)
-            grams += known
-        return grams
-
-    def _grams(self, word: str) -> list[str]:
-        padded = f" {word} "
-        out = []
-        for n in range(self.low, self.high + 1):
-            out += [padded[i : i + n] for i in range(len(padded) - n + 1)]
-            if n >= len(padded):
-                break
-        return out
-
-    def __getstate__(self):  # the memo is rebuilt, never saved
-        return {"low": self.low, "high": self.high}
-
-    def __setstate__(self, state):
-        self.__init__(state["low"], state["high"])
-
-
-class LexiconCounts(BaseEstimator, TransformerMixin):
-    """Per topic, how many of its directive terms the normalised text contains, scaled as
-    log1p so one long lead does not outweigh a title."""
-
-    def fit(self, texts, y=None):
-        return self
-
-    def transform(self, texts):
-        rows = [
-            [np.log1p(sum(t.count(w) for w in words)) for words in LEXICON.values()] for t in texts
-        ]
-        return csr_matrix(np.array(rows, dtype=float).reshape(len(rows), len(LEXICON)))
-
-
 KINDS = ("svm", "logreg", "cnb", "svm+lexicon", "logreg+lexicon")
 DEFAULT_KIND = "svm"
 
 
 def build_pipeline(kind: str = DEFAULT_KIND, c: float = 0.5) -> Pipeline:
-    """The text normalised once; its features (syllable uni- and bigrams, character
-    n-grams inside words, and optionally the directive lexicon); one binary model per
-    label."""
-    base, _, extra = kind.partition("+")
-    words = TfidfVectorizer(
-        lowercase=False,
-        token_pattern=r"(?u)[^\W\d_]+|\d+",
-        ngram_range=(1, 2),
-        sublinear_tf=True,
-        min_df=1,
-    )
-    chars = TfidfVectorizer(analyzer=WordGrams(2, 5), sublinear_tf=True, min_df=2)
-    parts = [("words", words), ("chars", chars)]
-    if extra == "lexicon":
-        parts.append(("lexicon", LexiconCounts()))
-    return Pipeline(
-        [
-            ("normalize", Normalized()),
-            ("features", FeatureUnion(parts)),
-            ("model", _estimator(base, c)),
-        ]
-    )
+    """A fresh, unfitted pipeline of this kind (see auditor/pipeline.py)."""
+    from auditor import pipeline
 
-
-def _estimator(base: str, c: float) -> OneVsRestClassifier:
-    if base == "svm":
-        svm = LinearSVC(C=c, class_weight="balanced", random_state=RANDOM_STATE)
-        return OneVsRestClassifier(CalibratedClassifierCV(svm, cv=3, method="sigmoid"))
-    if base == "logreg":
-        return OneVsRestClassifier(
-            LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000)
-        )
-    if base == "cnb":
-        return OneVsRestClassifier(ComplementNB(alpha=0.3))
-    raise ModelError(f"unknown model kind {base!r}; one of {', '.join(KINDS)}")
+    return pipeline.build(kind, c)
 
 
 # -- data -----------------------------------------------------------------------------------
@@ -393,6 +225,8 @@ def choose_thresholds(y: np.ndarray, probs: np.ndarray) -> dict[str, float]:
 def scores(gold: Sequence[frozenset[str]], predicted: Sequence[frozenset[str]]) -> dict:
     y = np.array([[lb in g for lb in LABELS] for g in gold], dtype=int)
     p = np.array([[lb in q for lb in LABELS] for q in predicted], dtype=int)
+    from sklearn.metrics import precision_recall_fscore_support
+
     prec, rec, f1, support = precision_recall_fscore_support(y, p, zero_division=0)
     per_label = {
         lb: {
@@ -458,7 +292,7 @@ def train(
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds_to_train": round(time.perf_counter() - started, 1),
         "auditor_version": __version__,
-        "sklearn_version": sklearn.__version__,
+        "sklearn_version": _sklearn_version(),
         "python_version": platform.python_version(),
         "kind": kind,
         "title_copies": title_copies,
@@ -483,6 +317,8 @@ def _cross_validated(
     texts = np.array([e.text for e in examples], dtype=object)
     y = indicator(examples)
     probs = np.zeros(y.shape)
+    from sklearn.model_selection import GroupKFold
+
     groups = [e.source for e in examples]  # one source never straddles two folds
     folds = min(FOLDS, len(set(groups)))
     for n, (fit, held) in enumerate(GroupKFold(n_splits=folds).split(texts, y, groups), 1):
@@ -507,6 +343,8 @@ def paths(folder: Path) -> tuple[Path, Path]:
 
 
 def save(model: Model, folder: Path) -> None:
+    import joblib
+
     blob, sidecar = paths(folder)
     folder.mkdir(parents=True, exist_ok=True)
     tmp = blob.with_suffix(".joblib.part")
@@ -529,16 +367,24 @@ def load(folder: Path) -> Model:
         raise ModelError(
             f"{blob} is not the file this project wrote (SHA-256 differs); refusing to load it"
         )
-    if _minor(sidecar.get("sklearn_version", "")) != _minor(sklearn.__version__):
+    if _minor(sidecar.get("sklearn_version", "")) != _minor(_sklearn_version()):
         raise ModelError(
             f"model was trained with scikit-learn {sidecar.get('sklearn_version')}, "
-            f"this is {sklearn.__version__}"
+            f"this is {_sklearn_version()}"
         )
+    import joblib
+
     try:
         saved = joblib.load(blob)
     except Exception as e:  # unpickling across versions fails in many ways
         raise ModelError(f"cannot load {blob}: {type(e).__name__}: {e}") from None
     return Model(saved["pipeline"], saved["thresholds"], sidecar)
+
+
+def _sklearn_version() -> str:
+    import sklearn
+
+    return sklearn.__version__
 
 
 def _minor(version: str) -> str:

@@ -12,6 +12,7 @@ import json
 import logging
 import sys
 import traceback
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -492,10 +493,11 @@ def export_articles(state: State, output, labels, first, last) -> None:
         audit.as_of_instant(end, tz) if end else None,
     )
     names = {c.id: c.name for c in state.config.campaign.columns}
-    _write(output, export_mod.to_csv(export_mod.ARTICLES, rows, labels, names, tz))
+    # streamed: one chunk of rows at a time from the store to the file (issue 14)
+    _write(output, export_mod.csv_chunks(export_mod.ARTICLES, rows, labels, names, tz))
 
 
-def _write(output: str | None, text: str) -> None:
+def _write(output: str | None, text: str | Iterable[str]) -> None:
     where = outfile.write_text(output or outfile.STDOUT, text)
     if output and output != outfile.STDOUT:
         click.echo(f"wrote {where}", err=True)

@@ -89,7 +89,7 @@ def discover_cmd(
         store = state.store()
         rows = []
         for outlet in [o for o in state.config.outlets if o.enabled]:
-            found = discover_mod.discover(outlet.url, state.config.campaign, fetcher.client())
+            found = discover_mod.discover(outlet.url, state.config.campaign, fetcher.client(outlet))
             store.save_sections(outlet.id, found.sections, datetime.now().astimezone())
             rows.append(
                 (

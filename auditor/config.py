@@ -187,6 +187,7 @@ def _outlet(value: Any, path: str, campaign: Campaign) -> Outlet:
         "columns",
         "group",
         "crawl_interval_s",
+        "redirect_hosts",
     }
     m = _mapping(value, path, keys, required={"id", "name", "kind"})
     enabled = _bool(m.get("enabled", True), f"{path}.enabled")
@@ -212,7 +213,24 @@ def _outlet(value: Any, path: str, campaign: Campaign) -> Outlet:
             if "crawl_interval_s" in m
             else None
         ),
+        redirect_hosts=_hosts(m.get("redirect_hosts", []), f"{path}.redirect_hosts"),
     )
+
+
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9-]{1,63}$")
+
+
+def _hosts(value: Any, path: str) -> tuple[str, ...]:
+    """Bare host names (no scheme, port or path), lower-cased."""
+    hosts = []
+    for i, item in enumerate(_list(value, path)):
+        host = _str(item, f"{path}[{i}]").strip().lower().rstrip(".")
+        if not _HOST.match(host):
+            raise ConfigError(
+                f"{path}[{i}]", f"expected a host name such as tin.example.vn, got {item!r}"
+            )
+        hosts.append(host)
+    return tuple(hosts)
 
 
 def _overrides(value: Any, path: str, campaign: Campaign) -> tuple[ColumnOverride, ...]:

@@ -130,7 +130,9 @@ class _Run:
         # read after taking the lock, so the other crawl's writes are already in
         state = self.store.outlet_state(outlet.id)
         futures[
-            pool.submit(_safe_harvest, outlet, self.fetcher.client(), state, self.config, self.now)
+            pool.submit(
+                _safe_harvest, outlet, self.fetcher.client(outlet), state, self.config, self.now
+            )
         ] = outlet
         return True
 

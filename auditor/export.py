@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from zoneinfo import ZoneInfo
 
 from auditor import labels as words
@@ -201,14 +201,30 @@ def to_csv(
 ) -> str:
     """Header of machine ids, or of labels; with labels, values in words too. With tz,
     instants are shown in that zone (ISO 8601 with offset for scripts)."""
+    return "".join(csv_chunks(columns, rows, labels, column_names, tz))
+
+
+def csv_chunks(
+    columns: Sequence[str],
+    rows: Iterable[dict],
+    labels: str | None = None,
+    column_names: dict[str, str] | None = None,
+    tz: ZoneInfo | None = None,
+    rows_per_chunk: int = 1000,
+) -> Iterator[str]:
+    """to_csv in pieces of rows_per_chunk rows, so a big export never sits whole in memory."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     names = column_names or {}
     writer.writerow([label(c, labels, names, tz) for c in columns])
-    for row in rows:
+    for n, row in enumerate(rows, 1):
         writer.writerow([safe_cell(_cell(c, row.get(c), labels, tz, names)) for c in columns])
-    return out.getvalue()
+        if n % rows_per_chunk == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 def _cell(
@@ -287,13 +303,13 @@ def existence(stored: int | None) -> str:
     return {1: "yes", 0: "no"}.get(stored, "unknown")
 
 
-def article_rows(rows: list[dict], topics: dict[int, dict] | None = None) -> list[dict]:
-    """One row per article; topics (article id → the store's prediction and correction)
-    adds what the model decided, its probabilities, a person's label and the model."""
-    out = []
+def article_rows(rows: Iterable[dict], topics: dict[int, dict] | None = None) -> Iterator[dict]:
+    """One row per article, as the rows come; topics (article id → the store's prediction
+    and correction) adds what the model decided, its probabilities, a person's label and
+    the model."""
     for r in rows:
         links = [lk for lk in json.loads(r["links"] or "[]") if lk.get("column_id")]
-        out.append(
+        yield (
             {
                 "outlet_id": r["outlet_id"],
                 "article_id": r["id"],
@@ -308,7 +324,6 @@ def article_rows(rows: list[dict], topics: dict[int, dict] | None = None) -> lis
                 **_topic_fields((topics or {}).get(r["id"])),
             }
         )
-    return out
 
 
 def _topic_fields(t: dict | None) -> dict:

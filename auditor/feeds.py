@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -30,7 +30,7 @@ from auditor.errors import ParseError
 from auditor.identity import drop_shared_guids, merge_duplicates
 from auditor.text import as_published, clean, html_to_text
 from auditor.types import Article, Term
-from auditor.urls import canonical_url
+from auditor.urls import join_url, web_url
 
 NO_LINK = "no link and no http(s) guid"
 BAD_LINK = "link is not http(s)"
@@ -70,9 +70,13 @@ def parse_feed(
     if declares_entities(body):
         raise ParseError(url, "feed declares XML entities; refused for safety")
     headers = {"content-type": content_type} if content_type else {}
-    parsed = feedparser.parse(
-        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    try:
+        parsed = feedparser.parse(
+            body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        )
+    except Exception as e:  # feedparser's own bugs on hostile bytes (found by tests/test_fuzz.py:
+        # an encoding declared as "\x80TF-8" raises UnicodeDecodeError, one with NUL ValueError)
+        raise ParseError(url, f"not a feed: the feed parser failed: {_short(e)}") from None
     if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception") or "no RSS, Atom or JSON Feed found"
         raise ParseError(url, f"not a feed: {_short(reason)}")
@@ -141,7 +145,7 @@ def article_link(href: str, guid: str, base: str) -> tuple[str] | str:
     root is never an article's address: broken CMSs give it to every item, and taking it
     would fold a whole column into one article."""
     guid_url = guid.lower().startswith(("http://", "https://")) and not is_root(guid)
-    if href and is_root(urljoin(base, href.strip())):
+    if href and is_root(join_url(base, href) or ""):
         if not guid_url:
             return ROOT_LINK
         href = ""
@@ -149,14 +153,15 @@ def article_link(href: str, guid: str, base: str) -> tuple[str] | str:
         if not guid_url:
             return NO_LINK
         href = guid
-    link = urljoin(base, href.strip())
-    if not link.lower().startswith(("http://", "https://")):
-        return BAD_LINK
-    return (canonical_url(link),)
+    link = web_url(href, base)
+    return (link,) if link else BAD_LINK
 
 
 def is_root(url: str) -> bool:
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # an unbalanced "[": no address at all
+        return False
     return bool(parts.netloc) and parts.path in ("", "/") and not parts.query
 
 

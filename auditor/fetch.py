@@ -8,12 +8,13 @@ every request it makes (URL, status, bytes, time, error) for the store.
 from __future__ import annotations
 
 import email.utils
+import socket
 import threading
 import time
 import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from protego import Protego
@@ -21,8 +22,17 @@ from requests.adapters import HTTPAdapter
 
 from auditor import __version__
 from auditor.errors import FetchError, NotModified, RobotsDenied
+from auditor.redirects import (
+    RedirectAllowance,
+    host_key,
+    is_public,
+    own_hosts,
+    redirect_problem,
+    target_problem,
+    url_host,
+)
 from auditor.text import strip_marks
-from auditor.types import Fetched, HttpSettings, RequestRecord
+from auditor.types import Fetched, HttpSettings, Outlet, RequestRecord
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CHUNK = 64 * 1024
@@ -52,8 +62,10 @@ class Fetcher:
         sleep: Callable[[float], None] | None = None,
         now: Callable[[], datetime] = utcnow,
         stop: threading.Event | None = None,
+        resolve: Callable[[str], list[str]] | None = None,
     ):
         self.settings = settings
+        self.resolve = resolve or resolve_host  # a seam: tests give made-up addresses
         self.validators = dict(validators or {})
         self.stop = stop or threading.Event()
         self._sleep = sleep or self.stop.wait
@@ -73,8 +85,9 @@ class Fetcher:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
-    def client(self) -> Client:
-        return Client(self)
+    def client(self, outlet: Outlet | None = None) -> Client:
+        """A client for one outlet; its configured hosts bound where redirects may go."""
+        return Client(self, outlet)
 
     def close(self) -> None:
         self.session.close()
@@ -132,9 +145,11 @@ class Fetcher:
 class Client:
     """One outlet's view of the Fetcher; keeps that outlet's request records."""
 
-    def __init__(self, fetcher: Fetcher):
+    def __init__(self, fetcher: Fetcher, outlet: Outlet | None = None):
         self.fetcher = fetcher
         self.settings = fetcher.settings
+        self.outlet = outlet
+        self._allowance: RedirectAllowance | None = None
         self.records: list[RequestRecord] = []
         self.new_validators: dict[str, dict] = {}
         self.retry_after: float | None = None  # the longest one any answer asked for
@@ -200,6 +215,7 @@ class Client:
                 headers=headers,
                 stream=True,
                 timeout=(min(10.0, timeout), min(self.settings.read_timeout_s, timeout)),
+                hooks={"response": lambda r, **_: self._check_redirect(url, r)},
             )
         except requests.TooManyRedirects:
             raise FetchError(url, f"more than {self.settings.max_redirects} redirects") from None
@@ -207,6 +223,38 @@ class Client:
             raise FetchError(url, f"timed out after {timeout:g} s") from None
         except requests.RequestException as e:
             raise FetchError(url, f"connection failed: {_reason(e)}") from None
+
+    # -- redirects ---------------------------------------------------------------------------
+
+    def _check_redirect(self, url: str, response: requests.Response) -> None:
+        """Called by requests on every answer, before it follows a redirect."""
+        location = self.fetcher.session.get_redirect_target(response)
+        if not response.is_redirect or location is None:
+            return
+        target = urljoin(response.url, location)
+        own, allowance = self._own_hosts(url), self._allowance_for(url)
+        # the name is judged first, so a refused host is never even looked up
+        problem = target_problem(own, target, allowance) or redirect_problem(
+            own, target, self.fetcher.resolve(url_host(target)), allowance
+        )
+        if problem:
+            response.close()
+            raise FetchError(url, problem, status=response.status_code)
+
+    def _own_hosts(self, url: str) -> frozenset[str]:
+        return own_hosts(outlet_urls(self.outlet) if self.outlet else [url])
+
+    def _allowance_for(self, url: str) -> RedirectAllowance:
+        """Non-public targets are allowed when the outlet's own host is non-public."""
+        if self.outlet is None:
+            return RedirectAllowance(private=_non_public(self.fetcher.resolve(url_host(url))))
+        if self._allowance is None:
+            home = url_host(self.outlet.url) or url_host(url)
+            self._allowance = RedirectAllowance(
+                hosts=frozenset(host_key(h) for h in self.outlet.redirect_hosts),
+                private=_non_public(self.fetcher.resolve(home)),
+            )
+        return self._allowance
 
     def _read(self, url: str, response: requests.Response, started: float) -> bytes:
         """Stream the body, cut at the size cap and at the whole-request deadline."""
@@ -314,6 +362,28 @@ def _inflate(url: str, body: bytes, wbits: int, cap: int, need_end: bool) -> byt
     if need_end and not inflater.eof:
         return None  # not really deflate: plain text that happened to start like it
     return out
+
+
+def outlet_urls(outlet: Outlet) -> list[str]:
+    """Every URL the config gives for an outlet: their hosts are the outlet's own."""
+    urls = [outlet.url, *(outlet.feeds or ())]
+    if isinstance(outlet.wordpress, str) and outlet.wordpress.startswith("http"):
+        urls.append(outlet.wordpress)
+    urls += [o.value for o in outlet.overrides if o.kind in ("feed", "url_prefix", "section")]
+    return [u for u in urls if u]
+
+
+def resolve_host(host: str) -> list[str]:
+    """The addresses a host name resolves to; empty if it does not resolve."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return []
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def _non_public(addresses: list[str]) -> bool:
+    return any(not is_public(a) for a in addresses)
 
 
 def _ms(started: float) -> int:

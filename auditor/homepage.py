@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from auditor.css import declared_backgrounds, selector_names, stylesheet_backgrounds
 from auditor.text import as_published
+from auditor.urls import join_url
 
 FEED_TYPES = (
     "application/rss+xml",
@@ -189,8 +190,8 @@ class _Reader(HTMLParser):
         self._attributes(tag, a, region)
         self._names(a, region)
         self._images(tag, a, region)
-        if tag == "a" and a.get("href"):
-            self.link = (urljoin(self.base, a["href"].strip()), a.get("title", ""), [])
+        if tag == "a" and a.get("href") and (href := join_url(self.base, a["href"])):
+            self.link = (href, a.get("title", ""), [])
         if tag == "br":
             self.buffer.append(" ")
         if tag not in VOID_TAGS:
@@ -260,14 +261,15 @@ class _Reader(HTMLParser):
             if a.get(name, "").strip():
                 self.page.attributes.append(Block(a[name].strip(), f"{region} {tag}[{name}]"))
         rel = a.get("rel", "").lower().split() if tag == "link" else []
-        if "alternate" in rel and a.get("type", "").lower() in FEED_TYPES and a.get("href"):
-            self.page.feeds.append(urljoin(self.base, a["href"].strip()))
-        if tag in ("frame", "iframe") and a.get("src", "").strip():
-            self.page.frames.append(urljoin(self.base, a["src"].strip()))
+        feed = "alternate" in rel and a.get("type", "").lower() in FEED_TYPES
+        if feed and (href := join_url(self.base, a.get("href", ""))):
+            self.page.feeds.append(href)
+        if tag in ("frame", "iframe") and (src := join_url(self.base, a.get("src", ""))):
+            self.page.frames.append(src)
         if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
             self.page.refresh = _refresh_target(a.get("content", ""), self.base)
-        if "stylesheet" in rel and a.get("href", "").strip():
-            self.page.stylesheets.append(urljoin(self.base, a["href"].strip()))
+        if "stylesheet" in rel and (href := join_url(self.base, a.get("href", ""))):
+            self.page.stylesheets.append(href)
 
     def _names(self, a, region):
         """Remember where each id and class sits, so stylesheet rules can be placed."""
@@ -291,7 +293,8 @@ class _Reader(HTMLParser):
             width, height = width or bg.width, height or bg.height
         for src, origin in found:
             if src and not src.lower().startswith("javascript:"):
-                src = src if src.startswith("data:") else urljoin(self.base, src)
+                src = src if src.startswith("data:") else join_url(self.base, src)
+            if src and not src.lower().startswith("javascript:"):
                 self.page.images.append(Image(src, region, a.get("alt", ""), width, height, origin))
 
 
@@ -312,7 +315,7 @@ LAZY_SRCSETS = ("data-srcset", "data-lazy-srcset", "srcset")
 def _refresh_target(content: str, base: str) -> str:
     """'0; url=/portal/' → the absolute URL ("" when the refresh only reloads the page)."""
     found = re.search(r"""url\s*=\s*['"]?([^'"\s]+)""", content, re.I)
-    return urljoin(base, found.group(1)) if found else ""
+    return (join_url(base, found.group(1)) or "") if found else ""
 
 
 def _img_source(a: dict) -> tuple[str, str]:

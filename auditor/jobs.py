@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -137,7 +137,7 @@ def weekly_export(
         store.week_rows(latest, first, last),
         key=lambda r: (r["outlet_id"], order.get(r["column_id"], 99), r["week"]),
     )
-    urls = {r["id"]: r["url"] for r in store.q("SELECT id, url FROM articles")}
+    urls = store.article_urls()
     return export.weekly_rows(rows, _outlet_names(config, store), _column_names(config), urls)
 
 
@@ -157,7 +157,7 @@ def outlets_export(config: Config, store: Store, runs: dict[str, int] | None = N
     return rows
 
 
-def articles_export(store: Store, first=None, last=None) -> list[dict]:
+def articles_export(store: Store, first=None, last=None) -> Iterator[dict]:
     return export.article_rows(store.article_rows(first, last), store.article_topics())
 
 

@@ -16,6 +16,7 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from auditor.errors import InputError
@@ -23,11 +24,14 @@ from auditor.errors import InputError
 STDOUT = "-"
 
 
-def write_text(target: str | os.PathLike, text: str) -> str:
-    """Write text (UTF-8) to target; returns where it went, in words, for a log line."""
+def write_text(target: str | os.PathLike, text: str | Iterable[str]) -> str:
+    """Write text (UTF-8) to target; returns where it went, in words, for a log line.
+    text may come in pieces (an export streamed from the store), written as they come."""
+    chunks = [text] if isinstance(text, str) else text
     if str(target) == STDOUT:
         sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk.encode("utf-8"))
         sys.stdout.buffer.flush()
         return "standard output"
     path = Path(target)
@@ -35,9 +39,9 @@ def write_text(target: str | os.PathLike, text: str) -> str:
     try:
         mode = real.stat().st_mode if real.exists() else None
         if mode is not None and not stat.S_ISREG(mode):
-            _write_special(path, real, mode, text)
+            _write_special(path, real, mode, chunks)
         else:
-            _replace(real, text, mode)
+            _replace(real, chunks, mode)
     except OSError as e:
         raise InputError(f"{path}: cannot write: {e.strerror or e}") from None
     return str(path) if real == path else f"{path} (a link; wrote its target {real})"
@@ -57,20 +61,20 @@ def _final_target(path: Path) -> Path:
     return real
 
 
-def _write_special(path: Path, real: Path, mode: int, text: str) -> None:
+def _write_special(path: Path, real: Path, mode: int, chunks: Iterable[str]) -> None:
     if stat.S_ISDIR(mode):
         raise InputError(f"{path}: is a folder; give a file name")
     if not (stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode)):
         raise InputError(f"{path}: not a regular file, device or pipe; nothing written")
     with open(real, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
+        f.writelines(chunks)
 
 
-def _replace(real: Path, text: str, old_mode: int | None) -> None:
+def _replace(real: Path, chunks: Iterable[str], old_mode: int | None) -> None:
     fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".part")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+            f.writelines(chunks)
             f.flush()
             os.fsync(f.fileno())
         # mkstemp makes the file private; give it the mode the old file had, or the usual one

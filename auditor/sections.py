@@ -15,12 +15,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from auditor.homepage import BLOCK_TAGS, SKIP_TAGS, VOID_TAGS, _region
 from auditor.text import as_published
-from auditor.urls import canonical_url, same_site
+from auditor.urls import canonical_url, join_url, same_site, web_url
 
 # no \b before the day: listings run a title into its date ("…công nhân12/11/2017 08:30")
 _DATE = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\D{1,5}(\d{1,2})[:hg](\d{2}))?")
@@ -66,13 +66,13 @@ class _ListingReader(HTMLParser):
             self.skip += 1
             return
         if tag in ("a", "link") and "next" in a.get("rel", "").lower().split() and a.get("href"):
-            self.listing.next_url = self.listing.next_url or urljoin(self.base, a["href"])
+            self.listing.next_url = self.listing.next_url or join_url(self.base, a["href"])
         if tag == "time" and a.get("datetime"):
             self.frames[-1].times.append(a["datetime"])
         if tag in BLOCK_TAGS:
             self.frames.append(_Frame(tag, _region(tag, a) or self.frames[-1].region))
-        if tag == "a" and a.get("href"):
-            self.anchor = {"href": urljoin(self.base, a["href"].strip()), "text": []}
+        if tag == "a" and a.get("href") and (href := join_url(self.base, a["href"])):
+            self.anchor = {"href": href, "text": []}
         if tag not in VOID_TAGS:
             self.stack.append(tag)
 
@@ -112,7 +112,9 @@ class _ListingReader(HTMLParser):
         parent.times += frame.times
 
     def _add(self, href: str, title: str, when: datetime | None) -> None:
-        self.listing.items.append(Item(canonical_url(href), as_published(title), when))
+        url = web_url(href)
+        if url:  # a mailto: or javascript: link is no article
+            self.listing.items.append(Item(url, as_published(title), when))
 
     def finish(self) -> Listing:
         while len(self.frames) > 1:

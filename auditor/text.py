@@ -120,7 +120,18 @@ def html_to_text(fragment: str | None) -> str:
 
 
 def name_key(text: str) -> str:
-    """Key for comparing names: same words, same key."""
+    """Key for comparing names: same words, same key. A key is its own key: WordPress
+    escapes names twice ("&amp;amp;"), and removing a character can bring an entity
+    together, so the steps are repeated until nothing changes (twice for real names)."""
+    for _ in range(8):
+        key = _name_key_once(text)
+        if key == text:
+            break
+        text = key
+    return key
+
+
+def _name_key_once(text: str) -> str:
     text = clean(html.unescape(text)).translate(_PUNCT).casefold()
     text = re.sub(r"[\"'“”‘’«»:;,.!?()\[\]|/\\-]+", " ", text)
     return " ".join(text.split())
@@ -134,7 +145,8 @@ def strip_marks(text: str) -> str:
 
 def loose_key(text: str) -> str:
     """Diacritic-insensitive key: a secondary match only (it collides)."""
-    return strip_marks(name_key(text))
+    # a lone combining mark is a word of name_key; without its mark it is no word at all
+    return " ".join(strip_marks(name_key(text)).split())
 
 
 def slugify(text: str) -> str:

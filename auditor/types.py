@@ -58,6 +58,7 @@ class Outlet:
     overrides: tuple[ColumnOverride, ...] = ()
     group: str = ""
     crawl_interval_s: int | None = None  # overrides schedule.crawl_interval_s
+    redirect_hosts: tuple[str, ...] = ()  # other hosts a redirect may lead to (redirects.py)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ def canonical_url(url: str, base: str = "") -> str:
     parts = urlsplit(url)
     scheme = parts.scheme.lower() or "http"
     host = (parts.hostname or "").lower()
+    if ":" in host:  # an IPv6 literal keeps its brackets, or the port would be misread
+        host = f"[{host}]"
     if parts.port and str(parts.port) != _DEFAULT_PORTS.get(scheme):
         host = f"{host}:{parts.port}"
     path = parts.path or "/"
@@ -32,6 +34,30 @@ def url_key(url: str) -> str:
     parts = urlsplit(canonical_url(url))
     host = parts.netloc.removeprefix("www.")
     return f"{host}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def join_url(base: str, href: str) -> str | None:
+    """href from a page resolved against the page's URL; None when urllib refuses it
+    (an unbalanced "[" in the host), so one bad link never stops a page being read."""
+    if not href or not href.strip():
+        return None  # urljoin would give the page itself
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return None
+
+
+def web_url(url: str, base: str = "") -> str | None:
+    """The canonical http(s) URL of a link from an outlet, or None when it is not one
+    (a "urn:" id, "javascript:", an unbalanced "[" that urllib refuses)."""
+    if not url.strip():
+        return None
+    try:
+        found = canonical_url(url, base)
+        parts = urlsplit(found)
+    except ValueError:
+        return None
+    return found if parts.scheme in ("http", "https") and parts.hostname else None
 
 
 def wp_post_id(url: str) -> int | None:

@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 from auditor.errors import FetchError, WordPressError
 from auditor.text import as_published, clean, html_to_text
 from auditor.types import Article, Fetched, Term
-from auditor.urls import canonical_url, with_params
+from auditor.urls import web_url, with_params
 
 API_REL = "https://api.w.org/"
 PER_PAGE = 100
@@ -41,8 +41,16 @@ def api_from_link_header(value: str, base: str) -> str | None:
     """The API root advertised as `Link: <…/wp-json/>; rel="https://api.w.org/"`."""
     for target, params in _LINK_ITEM.findall(value or ""):
         if re.search(r'rel\s*=\s*"?' + re.escape(API_REL), params):
-            return urljoin(base, target.strip())
+            return _join(base, target.strip())
     return None
+
+
+def _join(base: str, href: str) -> str | None:
+    """href resolved against base; None when urllib refuses it (an unbalanced "[")."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
 
 
 class _LinkFinder(HTMLParser):
@@ -59,7 +67,7 @@ class _LinkFinder(HTMLParser):
 def api_from_html(html: str, base: str) -> str | None:
     finder = _LinkFinder()
     finder.feed(html)
-    return urljoin(base, finder.api) if finder.api else None
+    return _join(base, finder.api) if finder.api else None
 
 
 def api_from_homepage(page: Fetched) -> str | None:
@@ -137,19 +145,17 @@ def parse_terms(items: list, kind: str) -> list[Term]:
 def parse_posts(items: list, terms: dict[tuple[str, int], Term], site: str) -> list[Article]:
     posts = []
     for item in items:
-        if not isinstance(item, dict) or not item.get("link"):
+        url = web_url(str(item.get("link") or ""), site) if isinstance(item, dict) else None
+        if url is None:
             continue
         linked = [
-            terms.get(("category", _int(i))) or Term("category", "", "", _int(i))
-            for i in item.get("categories") or []
+            terms.get(("category", i)) or Term("category", "", "", i)
+            for i in _ids(item.get("categories"))
         ]
-        linked += [
-            terms.get(("tag", _int(i))) or Term("tag", "", "", _int(i))
-            for i in item.get("tags") or []
-        ]
+        linked += [terms.get(("tag", i)) or Term("tag", "", "", i) for i in _ids(item.get("tags"))]
         posts.append(
             Article(
-                url=canonical_url(str(item["link"]), site),
+                url=url,
                 title=html_to_text(_rendered(item.get("title"))),
                 published=parse_gmt(item.get("date_gmt")),
                 modified=parse_gmt(item.get("modified_gmt")),
@@ -184,8 +190,13 @@ def _rendered(value: object) -> str:
 def _int(value: object) -> int | None:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 1e999 reads as infinity
         return None
+
+
+def _ids(value: object) -> list[int | None]:
+    """Term ids of a post: a list of numbers; anything else an outlet sends lists none."""
+    return [_int(i) for i in value] if isinstance(value, list) else []
 
 
 # -- listing --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from auditor.store.rows import from_iso, iso
@@ -120,9 +121,12 @@ class ResultRows:
 
     def outlet_rows(self) -> list[dict]:
         return self.q(
-            "SELECT o.*, (SELECT count(*) FROM articles a WHERE a.outlet_id = o.id "
-            "AND a.removed_at IS NULL) AS articles, (SELECT count(*) FROM articles a WHERE "
-            "a.outlet_id = o.id AND a.removed_at IS NULL AND a.published IS NULL) AS undated, "
+            # INDEXED BY: on a store without statistics SQLite may take articles_published,
+            # which reads every article row (m012)
+            "SELECT o.*, (SELECT count(*) FROM articles a INDEXED BY articles_live WHERE "
+            "a.outlet_id = o.id AND a.removed_at IS NULL) AS articles, (SELECT count(*) FROM "
+            "articles a WHERE a.outlet_id = o.id AND a.removed_at IS NULL AND "
+            "a.published IS NULL) AS undated, "
             "(SELECT max(c.started_at) FROM crawls c WHERE c.outlet_id = o.id AND "
             "c.status != 'error') AS last_reached, "
             "(SELECT requests FROM crawls c "
@@ -130,9 +134,17 @@ class ResultRows:
             "FROM outlets o ORDER BY o.id"
         )
 
-    def article_rows(self, first: datetime | None, last: datetime | None) -> list[dict]:
-        return self.q(
-            "SELECT a.*, (SELECT json_group_array(json_object('column_id', ac.column_id, "
+    def article_urls(self) -> dict[int, str]:
+        """id → URL of every article, read from the cursor as it comes: a list of a dict
+        per row first held every article twice (issue 14: export weekly's memory)."""
+        return dict(self.db.execute("SELECT id, url FROM articles"))
+
+    def article_rows(self, first: datetime | None, last: datetime | None) -> Iterator[dict]:
+        """Rows as the cursor gives them: the articles export streams them to its file."""
+        return self.db.query(
+            # only what the export shows: a.* carried every article's full text (issue 14)
+            "SELECT a.id, a.outlet_id, a.published, a.title, a.url, a.sources, "
+            "(SELECT json_group_array(json_object('column_id', ac.column_id, "
             "'rule', ac.rule, 'evidence', ac.evidence)) FROM article_columns ac "
             "WHERE ac.article_id = a.id) AS links FROM articles a WHERE "
             "(? IS NULL OR a.published >= ?) AND (? IS NULL OR a.published < ?) "

@@ -180,6 +180,14 @@ def m008_article_identity(db: Database) -> None:
 
 
 @migrations()
+def m012_live_articles_index(db: Database) -> None:
+    """Counting an outlet's live articles (status, export outlets) read every article row
+    to test removed_at: 33 s over 2,000,000 articles; with this index the count reads the
+    index alone: 0.4 s (issue 14, measured on the 2-core test machine)."""
+    db.execute("CREATE INDEX IF NOT EXISTS articles_live ON articles(outlet_id, removed_at)")
+
+
+@migrations()
 def m013_category_feed_claims(db: Database) -> None:
     """Before this, a guessed WordPress category feed (REST closed) covered its column
     alone, even when a second spelling of the column's category shared its slug: what such
