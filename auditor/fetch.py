@@ -52,8 +52,10 @@ class Fetcher:
         sleep: Callable[[float], None] | None = None,
         now: Callable[[], datetime] = utcnow,
         stop: threading.Event | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self.settings = settings
+        self._clock = clock  # for per-host spacing; tests inject one
         self.validators = dict(validators or {})
         self.stop = stop or threading.Event()
         self._sleep = sleep or self.stop.wait
@@ -90,10 +92,10 @@ class Fetcher:
         with self._host_lock(host):
             last = self._host_last.get(host)
             if last is not None:
-                wait = last + self.settings.per_host_delay_s - time.monotonic()
+                wait = last + self.settings.per_host_delay_s - self._clock()
                 if wait > 0:
                     self._sleep(wait)
-            self._host_last[host] = time.monotonic()
+            self._host_last[host] = self._clock()
 
     def robots_for(self, client: Client, url: str) -> Protego | None:
         parts = urlsplit(url)

@@ -1,0 +1,159 @@
+"""Rules the end-to-end tests never pin down on their own: each finding of a column,
+per-host pacing with an injected clock, and the WordPress post id as an identity."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from auditor.audit import ColumnFacts, audit_column, finding
+from auditor.feedcrawl import _post_id, _take_feed
+from auditor.feeds import FeedPage
+from auditor.fetch import Fetcher
+from auditor.identity import keys, merge_duplicates
+from auditor.types import BEGINNING, Article, Campaign, ColumnSpec, Harvest, HttpSettings, Outlet
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+CAMPAIGN = Campaign(
+    "1476", "", date(2017, 9, 20), date(2018, 9, 30), 2, (ColumnSpec("c", "Thiết chế"),)
+)
+NOW = datetime(2017, 10, 20, tzinfo=UTC)
+ALL_TIME = ((BEGINNING, NOW),)
+
+# -- findings -------------------------------------------------------------------------------
+
+FINDINGS = {
+    "never checked": (("unknown", 0, None, None), "not_checked"),
+    "never checked, even with articles": (("unknown", 3, 3, 1), "not_checked"),
+    "no column, topics not classified": (("no", 0, None, None), "no_column"),
+    "no column, topic nowhere": (("no", 0, None, 0), "no_column_and_no_topic_content"),
+    "no column, topic elsewhere": (("no", 0, None, 2), "no_column_but_topic_published_elsewhere"),
+    "most articles off topic": (("yes", 3, 2, 0), "column_mostly_off_topic"),
+    "half off topic is not most": (("yes", 4, 2, 0), "column_exists"),
+    "on topic": (("yes", 3, 0, None), "column_exists"),
+    "topics not classified": (("yes", 3, None, None), "column_exists"),
+    "exists, nothing filed": (("yes", 0, 0, None), "column_exists"),
+}
+
+
+@pytest.mark.parametrize("args, expected", FINDINGS.values(), ids=FINDINGS.keys())
+def test_finding(args, expected):
+    assert finding(*args) == expected
+
+
+def _summary(facts: ColumnFacts):
+    _, summary = audit_column("o", facts, CAMPAIGN, VN, NOW)
+    return summary
+
+
+def test_a_column_whose_articles_are_mostly_off_topic_says_so():
+    times = [datetime(2017, 10, d, 3, tzinfo=UTC) for d in (2, 3, 4)]
+    facts = ColumnFacts("c", "category x", tuple(enumerate(times)), ALL_TIME, frozenset({0}))
+    summary = _summary(facts)
+    assert (summary.off_topic, summary.finding) == (2, "column_mostly_off_topic")
+    facts = ColumnFacts("c", "category x", tuple(enumerate(times)), ALL_TIME, frozenset({0, 1}))
+    assert (_summary(facts).off_topic, _summary(facts).finding) == (1, "column_exists")
+
+
+def test_a_column_absent_from_a_complete_listing_is_no_column():
+    facts = ColumnFacts("c", "", (), ALL_TIME, listing="REST categories read at 2017-10-19")
+    summary = _summary(facts)
+    assert (summary.exists, summary.finding) == ("no", "no_column")
+    elsewhere = ((7, datetime(2017, 10, 3, tzinfo=UTC)),)
+    facts = ColumnFacts("c", "", (), ALL_TIME, frozenset(), elsewhere, "REST categories")
+    summary = _summary(facts)
+    assert (summary.on_topic_elsewhere, summary.finding) == (
+        1,
+        "no_column_but_topic_published_elsewhere",
+    )
+
+
+# -- per-host pacing ------------------------------------------------------------------------
+
+
+class Clock:
+    """A monotonic clock that moves only when the code sleeps or the test says so."""
+
+    def __init__(self):
+        self.t, self.slept = 100.0, []
+
+    def __call__(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 6))
+        self.t += seconds
+
+
+def _fetcher(delay: float) -> tuple[Fetcher, Clock]:
+    clock = Clock()
+    settings = HttpSettings(per_host_delay_s=delay, retries=0)
+    return Fetcher(settings, sleep=clock.sleep, clock=clock), clock
+
+
+def test_requests_to_one_host_are_spaced_by_per_host_delay():
+    fetcher, clock = _fetcher(2.5)
+    fetcher.wait_turn("cd.example.vn")
+    assert clock.slept == []  # the first request waits for nothing
+    clock.t += 1.0
+    fetcher.wait_turn("cd.example.vn")
+    assert clock.slept == [1.5]
+    fetcher.wait_turn("other.example.vn")  # another host has its own turn
+    assert clock.slept == [1.5]
+    fetcher.wait_turn("cd.example.vn")
+    assert clock.slept == [1.5, 2.5]
+    clock.t += 10
+    fetcher.wait_turn("cd.example.vn")  # long after: no wait
+    assert clock.slept == [1.5, 2.5]
+    fetcher.close()
+
+
+def test_no_delay_never_sleeps():
+    fetcher, clock = _fetcher(0)
+    for _ in range(3):
+        fetcher.wait_turn("cd.example.vn")
+    assert clock.slept == []
+    fetcher.close()
+
+
+# -- the WordPress post id as identity ------------------------------------------------------
+
+SITE = "https://cd.example.vn/"
+
+
+def _a(url: str, guid: str = "", wp_id: int | None = None, source: str = "rss") -> Article:
+    return Article(url, "Bài", None, source, guid=guid, wp_id=wp_id)
+
+
+@pytest.mark.parametrize(
+    "article, expected",
+    [
+        (_a(SITE + "tin/bai/", guid=SITE + "?p=41"), 41),
+        (_a(SITE + "?p=42"), 42),
+        (_a(SITE + "tin/bai/?p=43"), None),  # ?p= on an article's own path is not the id
+        (_a(SITE + "tin/bai/", guid="urn:x"), None),
+    ],
+    ids=["guid short link", "link to the root", "not the root", "no short link"],
+)
+def test_post_id_from_a_feed_item(article, expected):
+    assert _post_id(article) == expected
+
+
+def test_a_wordpress_feed_gives_its_items_their_post_id():
+    h = Harvest(Outlet("o", "O", "website", SITE), started=NOW)
+    item = _a(SITE + "tin/ban-cu/", guid=SITE + "?p=41")
+    page = FeedPage(SITE + "feed/", "F", (item,), generator="https://wordpress.org/?v=6")
+    _take_feed(h, SITE + "feed/", "", [page], True, NOW)
+    [(article, _)] = h.articles
+    assert article.wp_id == 41 and "wp:41" in keys(article)
+
+
+def test_records_sharing_only_a_post_id_are_one_article():
+    from_rest = _a(SITE + "2017/10/02/bai/", wp_id=41, source="rest")
+    from_feed = _a(SITE + "tin/ban-cu/", guid="urn:other", wp_id=41)
+    stranger = _a(SITE + "tin/khac/", wp_id=42)
+    merged, folded = merge_duplicates([from_rest, from_feed, stranger])
+    assert folded == 1 and [m.wp_id for m in merged] == [41, 42]
+    assert merged[0].aliases == (SITE + "tin/ban-cu/",)
