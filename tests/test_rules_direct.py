@@ -9,11 +9,24 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from auditor.audit import ColumnFacts, audit_column, finding
+from auditor.columns import ambiguous_loose_keys, link, resolve
 from auditor.feedcrawl import _post_id, _take_feed
 from auditor.feeds import FeedPage
 from auditor.fetch import Fetcher
 from auditor.identity import keys, merge_duplicates
-from auditor.types import BEGINNING, Article, Campaign, ColumnSpec, Harvest, HttpSettings, Outlet
+from auditor.types import (
+    BEGINNING,
+    Article,
+    Campaign,
+    ColumnLink,
+    ColumnOverride,
+    ColumnSource,
+    ColumnSpec,
+    Harvest,
+    HttpSettings,
+    Outlet,
+    Term,
+)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CAMPAIGN = Campaign(
@@ -157,3 +170,111 @@ def test_records_sharing_only_a_post_id_are_one_article():
     merged, folded = merge_duplicates([from_rest, from_feed, stranger])
     assert folded == 1 and [m.wp_id for m in merged] == [41, 42]
     assert merged[0].aliases == (SITE + "tin/ban-cu/",)
+
+
+# -- columns: evidence and links, rule by rule ----------------------------------------------
+
+COLS = Campaign(
+    "1476",
+    "",
+    date(2017, 9, 20),
+    date(2018, 9, 30),
+    2,
+    (ColumnSpec("tc", "Thiết chế Công đoàn", ("Thiết chế CĐ",)), ColumnSpec("li", "Lợi ích")),
+)
+
+
+def test_resolve_keeps_each_term_with_its_evidence():
+    terms = [
+        Term("category", "Thiết chế Công đoàn", "thiet-che", 3),
+        Term("tag", "Thiết chế CĐ", "", None),
+        Term("category", "Thiết chế Công đoàn", "thiet-che", 3),  # the same one again
+        Term("category", "Chuyên mục khác", "loi-ich", 9),  # by its slug only
+        Term("category", "Thời sự", "thoi-su", 4),
+    ]
+    found = resolve(COLS, [], terms)
+    assert [(s.column_id, s.kind, s.value, s.rule, s.evidence) for s in found["tc"]] == [
+        (
+            "tc",
+            "category",
+            "Thiết chế Công đoàn",
+            "name",
+            "category 'Thiết chế Công đoàn', slug thiet-che, id 3 matched by name",
+        ),
+        ("tc", "tag", "Thiết chế CĐ", "alias", "tag 'Thiết chế CĐ' matched by alias"),
+    ]
+    [slug] = found["li"]
+    assert slug.evidence == "category 'Chuyên mục khác', slug loi-ich, id 9 matched by slug"
+
+
+def test_an_operator_placement_replaces_what_names_would_say():
+    placed = [ColumnOverride("tc", "section", "https://cd.example.vn/chuyen-muc/tc/")]
+    terms = [Term("category", "Thiết chế Công đoàn", "thiet-che", 3), Term("tag", "Lợi ích")]
+    found = resolve(COLS, placed, terms)
+    assert [(s.column_id, s.rule, s.evidence) for s in found["tc"]] == [
+        ("tc", "config override", "config: section 'https://cd.example.vn/chuyen-muc/tc/'")
+    ]
+    assert [s.rule for s in found["li"]] == ["name"]
+
+
+LINKS = {
+    "category by name": (
+        ColumnSource("tc", "category", "Thiết chế Công đoàn", "name", ""),
+        {},
+        True,
+    ),
+    "category by slug, any case": (
+        ColumnSource("tc", "category", "Thiết chế Công đoàn", "name", ""),
+        {"terms": (Term("category", "", "THIET-CHE-CONG-DOAN"),)},
+        True,
+    ),
+    "a tag is not a category": (
+        ColumnSource("tc", "tag", "Thiết chế Công đoàn", "name", ""),
+        {},
+        False,
+    ),
+    "the section it was listed in": (
+        ColumnSource("tc", "section", "https://cd.example.vn/chuyen-muc/tc", "menu", ""),
+        {"feeds": ("https://cd.example.vn/chuyen-muc/tc/",)},
+        True,
+    ),
+    "another section": (
+        ColumnSource("tc", "section", "https://cd.example.vn/chuyen-muc/tc", "menu", ""),
+        {"feeds": ("https://cd.example.vn/chuyen-muc/li/",)},
+        False,
+    ),
+    "the feed it was read from": (
+        ColumnSource("tc", "feed", "https://cd.example.vn/tc.rss", "config override", ""),
+        {"feeds": ("https://cd.example.vn/tc.rss",)},
+        True,
+    ),
+    "under a URL prefix": (
+        ColumnSource("tc", "url_prefix", "https://cd.example.vn/tin/", "config override", ""),
+        {},
+        True,
+    ),
+    "tag by name": (
+        ColumnSource("tc", "tag", "Thiết chế CĐ", "alias", ""),
+        {"terms": (Term("tag", "thiết chế cđ", ""),)},
+        True,
+    ),
+    "an unknown kind": (ColumnSource("tc", "menu", "x", "name", ""), {}, False),
+}
+
+
+@pytest.mark.parametrize("source, seen, expected", LINKS.values(), ids=LINKS.keys())
+def test_link_rule_by_rule(source, seen, expected):
+    terms = seen.get("terms", (Term("category", "Thiết chế Công đoàn", "x", 3),))
+    article = Article(SITE + "tin/bai-1.html", "Bài", None, "rss", terms=terms)
+    links = link(article, seen.get("feeds", ()), {"tc": [source]})
+    assert links == (
+        [ColumnLink("tc", source.rule, f"{source.kind} {source.value!r}")] if expected else []
+    )
+
+
+def test_a_bare_spelling_shared_with_another_phrase_is_not_matched():
+    # "Loi ich" could be "Lợi ích" or "Lỗi ích": the outlet uses both spellings
+    assert ambiguous_loose_keys(["Lợi ích", "Lỗi ích"], COLS) == frozenset({"loi ich"})
+    assert ambiguous_loose_keys(["Lợi ích"], COLS) == frozenset()
+    assert ambiguous_loose_keys(["Lỗi ích"], COLS) == frozenset()  # one spelling: no doubt
+    assert ambiguous_loose_keys(["Lợi ích", "LỢI ÍCH"], COLS) == frozenset()
