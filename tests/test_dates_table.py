@@ -43,6 +43,11 @@ PARSE_DATE = {
     "spaces folded": ("  03/10/2017\n 08:30 ", utc(2017, 10, 3, 1, 30)),
     "impossible day": ("31/02/2017", None),
     "offset beyond 14 hours is local": ("03/10/2017 08:30 GMT+15", utc(2017, 10, 3, 1, 30)),
+    "GMT+14 is the widest real offset": ("03/10/2017 08:30 GMT+14", utc(2017, 10, 2, 18, 30)),
+    "a few minutes past 14 hours is local": (
+        "03/10/2017 08:30 GMT+14:05",
+        utc(2017, 10, 3, 1, 30),
+    ),
     "empty": ("", None),
     "none": (None, None),
     "words only": ("hôm qua", None),
@@ -51,7 +56,9 @@ PARSE_DATE = {
 
 @pytest.mark.parametrize("raw, expected", PARSE_DATE.values(), ids=PARSE_DATE.keys())
 def test_parse_date(raw, expected):
-    assert parse_date(raw, VN) == expected
+    got = parse_date(raw, VN)
+    assert got == expected
+    assert got is None or got.tzinfo is UTC  # UTC itself, whatever the machine's zone
 
 
 def test_parse_date_reads_a_zoneless_date_in_the_zone_it_is_given():
@@ -85,6 +92,7 @@ def test_is_day_first(raw, expected):
 
 def test_local_fields_are_local_time_and_bad_ones_are_none():
     assert local_fields((2017, 10, 1, 23, 30, 0, 6, 274, 0), VN) == utc(2017, 10, 1, 16, 30)
+    assert local_fields((2017, 10, 1, 23, 30, 0), VN).tzinfo is UTC
     assert local_fields((2017, 2, 30, 0, 0, 0), VN) is None
     assert local_fields(None, VN) is None
 
