@@ -135,3 +135,41 @@ def test_a_feed_on_another_site_is_not_the_main_feed():
     url = "https://other.example.vn/feed/"
     coverage, _, notes = scope([feed(url, item(1, TC))])
     assert coverage == [] and notes == [f"feed {url}: scope unknown, so it covers no column"]
+
+
+def test_categories_and_tags_placed_by_the_operator_are_no_hole():
+    chuyen_de = Term("category", "Chuyên đề", "chuyen-de", 8)
+    tagged = Term("tag", "Nhà ở", "nha-o", 9)
+    main = feed(SITE + "feed/", item(1, TC), item(2, chuyen_de), item(3, tagged))
+    placed = (ColumnOverride("li", "category", "Chuyên đề"), ColumnOverride("dh", "tag", "Nhà ở"))
+    coverage, _, _ = scope([main], overrides=placed)
+    assert {(c.start, c.end) for c in coverage} == {(START, END)} and len(coverage) == 3
+
+
+def test_a_hole_at_either_end_leaves_no_empty_stretch():
+    at_start = Article(SITE + "tin/a.html", "A", START, "rss")
+    last = END - timedelta(microseconds=1)
+    at_end = Article(SITE + "tin/b.html", "B", last, "rss")
+    coverage, _, _ = scope([feed(SITE + "feed/", at_start, item(1, TC), at_end)])
+    assert {(c.start, c.end) for c in coverage} == {(START + timedelta(microseconds=1), last)}
+
+
+def test_a_main_feed_first_does_not_stop_the_others_being_decided():
+    own_url, home_url = SITE + "chuyen-muc/dh/feed/", SITE + "rss/home.rss"
+    main = feed(SITE + "feed/", item(1, TC))
+    home = feed(home_url, item(2, TC), item(3, LI))
+    coverage, own, notes = scope([main, feed(own_url, item(4)), home], [("dh", (own_url,))])
+    assert own == [(own_url, "dh")] and notes == []
+    assert {c.source for c in coverage} == {
+        f"feed:{SITE}feed/",
+        f"feed:{own_url}",
+        f"feed:{home_url}",
+    }
+
+
+def test_the_main_feed_of_a_site_in_a_folder():
+    from auditor.coverage import is_main_feed
+
+    assert is_main_feed("https://x.vn/cd?feed=rss2", "https://x.vn/cd/")
+    assert is_main_feed("https://x.vn/cd/feed/", "https://x.vn/cd")
+    assert not is_main_feed("https://x.vn/cdx/feed/", "https://x.vn/cd/")

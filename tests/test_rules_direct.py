@@ -14,6 +14,7 @@ from auditor.feedcrawl import _post_id, _take_feed
 from auditor.feeds import FeedPage
 from auditor.fetch import Fetcher
 from auditor.identity import keys, merge_duplicates
+from auditor.text import html_to_text, name_key, slugify, strip_marks
 from auditor.types import (
     BEGINNING,
     Article,
@@ -278,3 +279,41 @@ def test_a_bare_spelling_shared_with_another_phrase_is_not_matched():
     assert ambiguous_loose_keys(["Lợi ích"], COLS) == frozenset()
     assert ambiguous_loose_keys(["Lỗi ích"], COLS) == frozenset()  # one spelling: no doubt
     assert ambiguous_loose_keys(["Lợi ích", "LỢI ÍCH"], COLS) == frozenset()
+
+
+# -- text: mutants that survived in text.py ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Đại hội (XII)", "Đại hội XII"),
+        ("Hỏi - đáp: pháp luật!", "Hỏi đáp pháp luật"),
+        ("«Công đoàn» / đoàn viên", "Công đoàn đoàn viên"),
+    ],
+    ids=["brackets", "dash colon bang", "quotes and slash"],
+)
+def test_punctuation_is_not_part_of_a_name(a, b):
+    assert name_key(a) == name_key(b) == " ".join(name_key(b).split())
+
+
+def test_slugs_and_bare_letters():
+    assert slugify("«Đại hội»") == "dai-hoi"
+    assert slugify(" -Đại hội- ") == "dai-hoi"
+    assert strip_marks("ĐẠI HỘI đoàn") == "DAI HOI doan"
+
+
+@pytest.mark.parametrize(
+    "html, text",
+    [
+        ("Công<br/>đoàn", "Công đoàn"),
+        ("Công<br>đoàn", "Công đoàn"),
+        ("<p>Công</p><p>đoàn</p>", "Công đoàn"),
+        ("Công<img src=x>đoàn", "Côngđoàn"),
+        ("a<script>x<b>y</b></script>b", "ab"),
+        ("<div><style>p{}</style>Tin</div><p>mới</p>", "Tin mới"),
+    ],
+    ids=["br self-closed", "br", "paragraphs", "an image is no break", "script", "style"],
+)
+def test_html_to_text_breaks_where_the_page_breaks(html, text):
+    assert html_to_text(html) == text
