@@ -118,3 +118,9 @@ def test_records_joined_through_a_third_are_one_and_order_is_first_seen():
     out, folded = merge_duplicates([x, b1, c1, bridge])
     assert folded == 2 and [o.title for o in out] == ["X", "B"]
     assert set(out[1].aliases) == {SITE + "tin/c", SITE + "tin/other"}
+
+
+def test_copies_with_no_guid_at_all_stay_without_one():
+    first, second = a(SITE + "tin/1", "Một"), a("http://cd.example.vn/tin/1", "Hai")
+    [out], folded = merge_duplicates([first, second])
+    assert (out.guid, out.wp_id, folded) == ("", None, 1)
