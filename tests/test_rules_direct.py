@@ -317,3 +317,26 @@ def test_slugs_and_bare_letters():
 )
 def test_html_to_text_breaks_where_the_page_breaks(html, text):
     assert html_to_text(html) == text
+
+
+# -- banner: what a verdict keeps as evidence ------------------------------------------------
+
+BANNER = "Chào mừng Đại hội Công đoàn Việt Nam lần thứ XII"
+
+
+@pytest.mark.parametrize(
+    "html, evidence, location",
+    [
+        (f"<header><marquee>{BANNER}</marquee></header>", BANNER, "text in marquee"),
+        (f'<div><img src="/b.png" alt="{BANNER}"></div>', BANNER, "alt"),
+        ("<p>Tin mới</p>", "", "not in the page's text; its images not read"),
+    ],
+    ids=["visible text", "alt text", "nothing"],
+)
+def test_a_banner_verdict_keeps_what_it_saw_and_where(html, evidence, location):
+    from auditor.banner import check_page
+    from auditor.homepage import read_page
+
+    verdict = check_page(read_page(f"<html><body>{html}</body></html>", SITE))
+    assert (verdict.verdict, verdict.evidence) == ("present" if evidence else "unknown", evidence)
+    assert location in verdict.location
