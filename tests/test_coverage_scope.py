@@ -173,3 +173,17 @@ def test_the_main_feed_of_a_site_in_a_folder():
     assert is_main_feed("https://x.vn/cd?feed=rss2", "https://x.vn/cd/")
     assert is_main_feed("https://x.vn/cd/feed/", "https://x.vn/cd")
     assert not is_main_feed("https://x.vn/cdx/feed/", "https://x.vn/cd/")
+
+
+def test_categories_and_tags_placed_by_the_operator_tell_a_feed_spans_columns():
+    chuyen_de = Term("category", "Chuyên đề", "chuyen-de", 8)
+    tagged = Term("tag", "Nhà ở", "nha-o", 9)
+    url = SITE + "rss/tong-hop.rss"
+    mixed = feed(url, item(1, chuyen_de), item(2, tagged))
+    placed = (ColumnOverride("li", "category", "Chuyên đề"), ColumnOverride("dh", "tag", "Nhà ở"))
+    coverage, _, notes = scope([mixed], overrides=placed)
+    assert notes == [] and {c.column_id for c in coverage} == set(CAMPAIGN_IDS)
+    assert {c.scope for c in coverage} == {"site-wide: its items fall in 2 columns (dh, li)"}
+    only_tag = (ColumnOverride("dh", "tag", "Nhà ở"), ColumnOverride("tc", "category", "Chuyên đề"))
+    coverage, _, _ = scope([mixed], overrides=only_tag)
+    assert {c.scope for c in coverage} == {"site-wide: its items fall in 2 columns (dh, tc)"}

@@ -312,8 +312,19 @@ def test_slugs_and_bare_letters():
         ("Công<img src=x>đoàn", "Côngđoàn"),
         ("a<script>x<b>y</b></script>b", "ab"),
         ("<div><style>p{}</style>Tin</div><p>mới</p>", "Tin mới"),
+        ("<p>Công</p>đoàn", "Công đoàn"),
+        ("<noscript><style>x</style>y</noscript>z", "z"),
     ],
-    ids=["br self-closed", "br", "paragraphs", "an image is no break", "script", "style"],
+    ids=[
+        "br self-closed",
+        "br",
+        "paragraphs",
+        "an image is no break",
+        "script",
+        "style",
+        "end of a paragraph",
+        "hidden inside hidden",
+    ],
 )
 def test_html_to_text_breaks_where_the_page_breaks(html, text):
     assert html_to_text(html) == text
