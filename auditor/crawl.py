@@ -53,6 +53,7 @@ def crawl(
     on_done: Callable[[CrawlReport], None] | None = None,
     stop: threading.Event | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> list[CrawlReport]:
     """Crawl the outlets concurrently; each outlet under a lock in the store, so that two
     processes (the scheduler and a shell command) never crawl one outlet at once."""
@@ -63,7 +64,7 @@ def crawl(
     )
     run = _Run(config, store, fetcher, now, on_done)
     try:
-        run.go(outlets, sleep)
+        run.go(outlets, sleep, clock)
     except BaseException:
         fetcher.stop.set()
         raise
@@ -84,15 +85,15 @@ class _Run:
         self.held: set[str] = set()
         self.waiting_said: set[str] = set()
 
-    def go(self, outlets: list[Outlet], sleep) -> None:
+    def go(self, outlets: list[Outlet], sleep, clock=time.monotonic) -> None:
         pending = list(outlets)
-        deadline = time.monotonic() + self.config.schedule.lock_wait_s
+        deadline = clock() + self.config.schedule.lock_wait_s
         with ThreadPoolExecutor(max_workers=self.config.http.concurrency) as pool:
             futures: dict = {}
             while pending:
                 pending = [o for o in pending if not self._start(o, pool, futures)]
                 self._collect(futures, block=False)
-                if pending and (time.monotonic() > deadline or self.fetcher.stop.is_set()):
+                if pending and (clock() > deadline or self.fetcher.stop.is_set()):
                     for o in pending:
                         self._report(
                             CrawlReport(

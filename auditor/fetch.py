@@ -63,9 +63,11 @@ class Fetcher:
         now: Callable[[], datetime] = utcnow,
         stop: threading.Event | None = None,
         resolve: Callable[[str], list[str]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self.settings = settings
         self.resolve = resolve or resolve_host  # a seam: tests give made-up addresses
+        self._clock = clock  # for per-host spacing; tests inject one
         self.validators = dict(validators or {})
         self.stop = stop or threading.Event()
         self._sleep = sleep or self.stop.wait
@@ -103,10 +105,10 @@ class Fetcher:
         with self._host_lock(host):
             last = self._host_last.get(host)
             if last is not None:
-                wait = last + self.settings.per_host_delay_s - time.monotonic()
+                wait = last + self.settings.per_host_delay_s - self._clock()
                 if wait > 0:
                     self._sleep(wait)
-            self._host_last[host] = time.monotonic()
+            self._host_last[host] = self._clock()
 
     def robots_for(self, client: Client, url: str) -> Protego | None:
         parts = urlsplit(url)

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import textwrap
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from expect import VN, WEEKLY_KEYS, expected_weekly
@@ -168,8 +168,13 @@ def test_weekly_csv_equals_what_the_data_implies(tmp_path, outlets):
     assert [r for r in rows if r["outlet_id"] == "feedy"] == expected_weekly(
         feedy.site, "feedy", "Báo Thử", {"thiet_che_cong_doan": {1}}, AS_OF, seen_from=oldest
     )
-    # the broken outlet: nothing seen, so nothing is called missed
-    assert {r["status"] for r in rows if r["outlet_id"] == "broken"} <= {"unknown", "in_progress"}
+    # the broken outlet: nothing seen, so every week of every column is unknown (or in
+    # progress), none missed; its rows are there, not left out
+    never_seen = datetime(9999, 1, 1, tzinfo=UTC)
+    nothing = FakeSite(posts=[])
+    assert [r for r in rows if r["outlet_id"] == "broken"] == expected_weekly(
+        nothing, "broken", "Hỏng", {}, AS_OF, seen_from=never_seen
+    )
 
 
 def test_rest_and_rss_copies_are_one_article(tmp_path, outlets):

@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -46,11 +47,19 @@ def start(config: str, db: Path, log: Path) -> subprocess.Popen:
 
 
 def rows(db: Path, sql: str, params=()) -> list[tuple]:
+    """The rows, or the store's error: a check on a table that cannot be read fails."""
     with sqlite3.connect(db, timeout=30) as conn:
-        try:
-            return conn.execute(sql, params).fetchall()
-        except sqlite3.OperationalError:
-            return []  # the tables are not there yet
+        return conn.execute(sql, params).fetchall()
+
+
+def rows_once_there(db: Path, sql: str, params=()) -> list[tuple]:
+    """For waiting only: before the scheduler has created the tables there are no rows."""
+    try:
+        return rows(db, sql, params)
+    except sqlite3.OperationalError as e:
+        if "no such table" in str(e):
+            return []
+        raise
 
 
 def wait_until(check, seconds=60, what=""):
@@ -91,11 +100,11 @@ def test_schedule_with_reaudit_export_and_sigterm(tmp_path, serve):
     proc = start(config, db, tmp_path / "schedule.log")
     try:
         wait_until(
-            lambda: rows(db, "SELECT 1 FROM crawls WHERE outlet_id = 'good'"),
+            lambda: rows_once_there(db, "SELECT 1 FROM crawls WHERE outlet_id = 'good'"),
             what="a first crawl of good",
         )
         wait_until(
-            lambda: len(rows(db, "SELECT 1 FROM crawls WHERE outlet_id = 'bad'")) >= 2,
+            lambda: len(rows_once_there(db, "SELECT 1 FROM crawls WHERE outlet_id = 'bad'")) >= 2,
             what="two crawls of bad",
         )
         base = ["--config", config, "--db", str(db)]
@@ -125,9 +134,13 @@ def test_schedule_with_reaudit_export_and_sigterm(tmp_path, serve):
     assert "scheduler stopped" in log
 
 
-def slow_posts(site: FakeSite, seconds: float):
+def held_posts(site: FakeSite, reached: threading.Event, released: threading.Event):
+    """The posts listing answers only once the test releases it, and says when a crawl
+    has asked for it: the crawl is surely in flight when the test acts."""
+
     def route(h):
-        time.sleep(seconds)
+        reached.set()
+        released.wait(120)
         query = {k: v[-1] for k, v in parse_qs(urlsplit(h.path).query).items()}
         h.rest("/wp/v2/posts", query)
 
@@ -143,8 +156,10 @@ def weekly_of(config: str, db: Path, tmp_path: Path, name: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(out.read_text("utf-8").removeprefix("\ufeff"))))
 
 
-def test_kill_9_during_a_crawl_leaves_a_usable_store(tmp_path, serve):
-    site = serve(slow_posts(big_site(), 1.5))
+def test_kill_9_during_a_crawl_leaves_a_usable_store(tmp_path, serve, request):
+    reached, released = threading.Event(), threading.Event()
+    request.addfinalizer(released.set)
+    site = serve(held_posts(big_site(), reached, released))
     outlets = f'- {{id: slow, name: S, kind: website, url: "{site.url}/"}}\n'
     config = write_config(
         tmp_path,
@@ -157,10 +172,11 @@ def test_kill_9_during_a_crawl_leaves_a_usable_store(tmp_path, serve):
     db = tmp_path / "killed.db"
     proc = start(config, db, tmp_path / "killed.log")
     try:
-        wait_until(lambda: any("wp/v2/posts" in p for p in site.site.log), what="the crawl")
-        os.kill(proc.pid, signal.SIGKILL)
+        assert reached.wait(120), "the crawl never asked for the posts"
+        os.kill(proc.pid, signal.SIGKILL)  # while its listing is held: mid-crawl for sure
         proc.wait(10)
     finally:
+        released.set()  # later crawls get their answers at once
         proc.log.close()
     assert rows(db, "SELECT count(*) FROM crawls") == [(0,)]  # nothing half-written
     assert rows(db, "SELECT count(*) FROM locks") == [(1,)]  # its lock is left behind

@@ -1,5 +1,6 @@
 """HTTP semantics against real servers on 127.0.0.1."""
 
+import threading
 import time
 
 import pytest
@@ -108,8 +109,10 @@ def test_trickling_body_is_cut_at_the_deadline(serve):
         client(settings).get(server.url + "/slow")
 
 
-def test_no_answer_times_out(serve):
-    server = serve(site_with(**{"/mute": lambda h: time.sleep(3)}))
+def test_no_answer_times_out(serve, request):
+    released = threading.Event()  # the server stays mute until the test is over
+    request.addfinalizer(released.set)
+    server = serve(site_with(**{"/mute": lambda h: released.wait(60)}))
     settings = HttpSettings(timeout_s=0.5, per_host_delay_s=0, retries=0)
     with pytest.raises(FetchError, match="timed out"):
         client(settings).get(server.url + "/mute")

@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import re
-import shutil
+import sqlite3
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -148,10 +148,13 @@ def test_status_json_is_data_and_tables_show_local_time(demo, capsys):
 
 
 def test_audit_and_schedule_list_speak_one_zone(demo, capsys, tmp_path):
-    # on a copy: an audit as of today would become the run the other tests export
-    folder = tmp_path / "demo"
-    shutil.copytree(demo[1].parent, folder)
-    args = ["--config", str(folder / "demo-config.yaml"), "--db", str(folder / "demo.db")]
+    # its own copy of the store: an audit as of today would change what the other
+    # tests of this module export, in whatever order they run
+    args, db = demo
+    copy = tmp_path / "demo.db"
+    with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    args = [args[0], args[1], "--db", str(copy)]
     for extra in ([], ["--as-of", "2017-11-30"]):
         capsys.readouterr()
         assert main(["-q", *args, "audit", *extra]) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import socket
 import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -67,7 +68,6 @@ def test_locks_block_others_and_expire(tmp_path):
 
 
 def test_lock_of_a_dead_process_is_taken_over(tmp_path):
-    import socket
     import subprocess
 
     dead = subprocess.Popen(["true"])
@@ -97,9 +97,15 @@ def test_crawl_of_a_locked_outlet_waits_then_says_so(tmp_path, serve):
     store = Store(tmp_path / "a.db")
     other = Store(tmp_path / "a.db")
     assert other.acquire_lock("crawl:g", "someone-else", 3600, datetime.now(UTC)) is None
-    naps = []
-    [report] = crawl(config, store, sleep=naps.append)
+    naps, clock = [], [0.0]  # a clock that moves only when the crawl naps
+
+    def nap(seconds):
+        naps.append(seconds)
+        clock[0] += seconds
+
+    [report] = crawl(config, store, sleep=nap, clock=lambda: clock[0])
     assert report.status == "skipped" and "another process" in report.error
+    assert naps == [1, 1, 1]  # lock_wait_s: 2, asked once a second, given up past it
     other.release_lock("crawl:g", "someone-else")
     [report] = crawl(config, store)
     assert report.status == "ok"
@@ -129,12 +135,21 @@ def test_digest_by_email_and_webhook(tmp_path, serve, capsys):
             Keep.messages.append(envelope)
             return "250 OK"
 
-    import socket as socket_mod
+    class Bound(Controller):
+        """aiosmtpd on a socket the test has already bound: no port picked, then lost."""
 
-    with socket_mod.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    smtp = Controller(Keep(), hostname="127.0.0.1", port=port)
+        def __init__(self, handler, sock):
+            super().__init__(handler, hostname="127.0.0.1", port=sock.getsockname()[1])
+            self.sock = sock
+
+        def _create_server(self):
+            return self.loop.create_server(self._factory_invoker, sock=self.sock)
+
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    listening.listen()
+    port = listening.getsockname()[1]
+    smtp = Bound(Keep(), listening)
     smtp.start()
     hook = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=hook.serve_forever, daemon=True).start()
