@@ -22,7 +22,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from auditor.text import loose_key, name_key, slugify
-from auditor.types import Article, Campaign, ColumnLink, ColumnOverride, ColumnSource, Term
+from auditor.types import (
+    Article,
+    Campaign,
+    ColumnLink,
+    ColumnOverride,
+    ColumnSource,
+    SectionSeen,
+    Term,
+)
 from auditor.urls import canonical_url, under_prefix
 
 
@@ -77,6 +85,38 @@ def resolve(
             ColumnSource(column_id, term.kind, term.name, rule, _term_evidence(term, rule))
         )
     return dict(found)
+
+
+def with_sections(
+    sources: dict[str, list[ColumnSource]],
+    overrides: Iterable[ColumnOverride],
+    sections: Iterable[SectionSeen],
+) -> dict[str, list[ColumnSource]]:
+    """Menu sections count for columns the operator has not placed by hand."""
+    out = {column_id: list(ss) for column_id, ss in sources.items()}
+    placed = {o.column_id for o in overrides}
+    for x in sections:
+        if x.column_id in placed:
+            continue
+        if x.url not in {s.value for s in out.get(x.column_id, [])}:
+            out.setdefault(x.column_id, []).append(
+                ColumnSource(x.column_id, "section", x.url, "menu link", x.evidence)
+            )
+    return out
+
+
+def with_column_feeds(
+    sources: dict[str, list[ColumnSource]], feeds: Iterable[tuple[str, str]]
+) -> dict[str, list[ColumnSource]]:
+    """Column feeds found while crawling (WordPress category feeds), as (URL, column id),
+    are sources too; a site feed (no column id) is none."""
+    out = {column_id: list(ss) for column_id, ss in sources.items()}
+    for url, column_id in feeds:
+        if column_id and url not in {s.value for s in out.get(column_id, [])}:
+            out.setdefault(column_id, []).append(
+                ColumnSource(column_id, "feed", url, "category feed", f"feed {url}")
+            )
+    return out
 
 
 def ambiguous_loose_keys(names: Iterable[str], campaign: Campaign) -> frozenset[str]:

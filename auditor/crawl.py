@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 
 from auditor import catfeeds, coverage, feedcrawl, listings, rest
 from auditor import wordpress as wp
+from auditor.crawlsave import save_harvest
 from auditor.errors import FetchError, NotModified, ParseError
 from auditor.feeds import parse_feed
 from auditor.fetch import Client, Fetcher, utcnow
@@ -174,7 +175,7 @@ def _save(store: Store, h: Harvest, config: Config) -> CrawlReport:
     if h.stopped:
         log.warning("%s: stopped before the crawl finished; nothing written", h.outlet.id)
         return CrawlReport(h.outlet.id, "stopped", 0, 0, len(h.records), "stopped", "")
-    counts = store.save_harvest(h, config.campaign)
+    counts = save_harvest(store, h, config.campaign)  # rules decide, the store writes
     error = "; ".join(h.errors)
     level = logging.INFO if h.status == "ok" else logging.WARNING
     log.log(

@@ -16,6 +16,7 @@ from fakeclient import rest as rest_page
 from auditor import feedcrawl, listings, rest
 from auditor.audit import audit_column
 from auditor.crawl import harvest
+from auditor.crawlsave import save_harvest
 from auditor.store import OutletState, Store
 from auditor.types import (
     BEGINNING,
@@ -338,7 +339,7 @@ def test_a_rest_post_and_its_feed_copy_at_another_url_are_one_article(tmp_path):
         RSS,
     )
     store = Store(tmp_path / "s.db")
-    store.save_harvest(wp_harvest(site, store, NOW), CAMPAIGN)
+    save_harvest(store, wp_harvest(site, store, NOW), CAMPAIGN)
     rows = store.q("SELECT wp_id, url, sources, aliases FROM articles ORDER BY wp_id")
     assert [r["wp_id"] for r in rows] == [41, 42]
     assert rows[0]["url"] == f"{SITE}2017/10/02/bai-41"
@@ -350,11 +351,11 @@ def test_a_post_missing_from_a_later_full_listing_no_longer_counts(tmp_path):
     # week 2017-W41 (9–15 Oct) has two posts, then one of them is unpublished
     posts = [post(i, 2 + i) for i in range(1, 7)] + [post(8, 12), post(9, 13)]
     store = Store(tmp_path / "s.db")
-    store.save_harvest(wp_harvest(rest_site(posts), store, NOW), CAMPAIGN)
+    save_harvest(store, wp_harvest(rest_site(posts), store, NOW), CAMPAIGN)
     week = _week(store, "2017-W41")
     assert (week.articles, week.status) == (2, "met")
     later = NOW + timedelta(days=8)  # the next full listing is due
-    store.save_harvest(wp_harvest(rest_site(posts[:-1]), store, later), CAMPAIGN)
+    save_harvest(store, wp_harvest(rest_site(posts[:-1]), store, later), CAMPAIGN)
     removed = store.q("SELECT wp_id FROM articles WHERE removed_at IS NOT NULL")
     assert [r["wp_id"] for r in removed] == [9]
     week = _week(store, "2017-W41", later)
@@ -368,13 +369,13 @@ def test_an_unpublished_undated_post_leaves_no_span_in_doubt(tmp_path):
     site = rest_site([*posts, undated])
     site["/feed/"] = (rss([(f"{SITE}2017/10/05/bai-20/ {SITE}?p=20", "Bài 20", "")]), RSS)
     store = Store(tmp_path / "s.db")
-    store.save_harvest(wp_harvest(site, store, NOW), CAMPAIGN)
+    save_harvest(store, wp_harvest(site, store, NOW), CAMPAIGN)
     [facts] = [f for f in store.column_facts("cd", CAMPAIGN) if f.column_id == "tc"]
     assert len(facts.undated) == 1  # in doubt while it is published
     later = NOW + timedelta(days=8)
     site = rest_site(posts)
     site["/feed/"] = (rss([]), RSS)
-    store.save_harvest(wp_harvest(site, store, later), CAMPAIGN)
+    save_harvest(store, wp_harvest(site, store, later), CAMPAIGN)
     [facts] = [f for f in store.column_facts("cd", CAMPAIGN) if f.column_id == "tc"]
     assert facts.undated == ()
     assert len(facts.articles) == 6

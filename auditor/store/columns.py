@@ -6,27 +6,48 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from auditor import columns as columns_mod
 from auditor.audit import ColumnFacts
 from auditor.errors import InputError
 from auditor.store.rows import from_iso, iso, row_to_article
 from auditor.text import name_key
-from auditor.types import Campaign, ColumnSource, Outlet
+from auditor.types import Article, Campaign, ColumnLink, ColumnSource, SectionSeen
 
 
 class ColumnRows:
     # -- columns --------------------------------------------------------------------------
 
-    def relink(self, outlet: Outlet, campaign: Campaign) -> dict[str, list[ColumnSource]]:
-        """Recompute where each column lives and which articles belong to it."""
-        sources = columns_mod.resolve(campaign, outlet.overrides, self.known_terms(outlet.id))
-        sources = self._with_sections(outlet, sources)  # menu evidence first: it says more
-        sources = self._with_column_feeds(outlet.id, sources)
-        self.db.execute("DELETE FROM column_sources WHERE outlet_id = ?", (outlet.id,))
+    # Column linking is decided in columns.py (crawlsave.relink calls it); the store reads
+    # what it needs and writes the decided rows, inside the caller's transaction.
+
+    def sections_of(self, outlet_id: str) -> list[SectionSeen]:
+        """The menu sections stored for the outlet, as found (column, URL, evidence)."""
+        return [
+            SectionSeen(r["column_id"], r["url"], r["evidence"])
+            for r in self.q("SELECT * FROM sections WHERE outlet_id = ?", (outlet_id,))
+        ]
+
+    def outlet_articles(self, outlet_id: str) -> list[tuple[int, Article, list[str]]]:
+        """Every stored article of the outlet (removed ones too): its id, the article and
+        the feeds it was read from."""
+        return [
+            (r["id"], row_to_article(r), json.loads(r["feeds"]))
+            for r in self.q("SELECT * FROM articles WHERE outlet_id = ?", (outlet_id,))
+        ]
+
+    def save_column_links(
+        self,
+        outlet_id: str,
+        sources: dict[str, list[ColumnSource]],
+        links: list[tuple[int, ColumnLink]],
+    ) -> None:
+        """Replace where each column lives and which articles belong to it (article id,
+        link) with what columns.py decided."""
+        self._writing()
+        self.db.execute("DELETE FROM column_sources WHERE outlet_id = ?", (outlet_id,))
         self.db["column_sources"].insert_all(
             (
                 {
-                    "outlet_id": outlet.id,
+                    "outlet_id": outlet_id,
                     "column_id": s.column_id,
                     "kind": s.kind,
                     "value": s.value,
@@ -39,49 +60,25 @@ class ColumnRows:
             pk=("outlet_id", "column_id", "kind", "value"),
             replace=True,
         )
-        self.db.execute("DELETE FROM article_columns WHERE outlet_id = ?", (outlet.id,))
-        links = []
-        for row in self.q("SELECT * FROM articles WHERE outlet_id = ?", (outlet.id,)):
-            article = row_to_article(row)
-            for lk in columns_mod.link(article, json.loads(row["feeds"]), sources):
-                links.append(
-                    {
-                        "article_id": row["id"],
-                        "outlet_id": outlet.id,
-                        "column_id": lk.column_id,
-                        "rule": lk.rule,
-                        "evidence": lk.evidence,
-                    }
-                )
+        self.db.execute("DELETE FROM article_columns WHERE outlet_id = ?", (outlet_id,))
         self.db["article_columns"].insert_all(
-            links, pk=("article_id", "column_id"), replace=True, batch_size=500
+            (
+                {
+                    "article_id": article_id,
+                    "outlet_id": outlet_id,
+                    "column_id": lk.column_id,
+                    "rule": lk.rule,
+                    "evidence": lk.evidence,
+                }
+                for article_id, lk in links
+            ),
+            pk=("article_id", "column_id"),
+            replace=True,
+            batch_size=500,
         )
-        return sources
 
-    def _with_column_feeds(self, outlet_id: str, sources: dict) -> dict:
-        """Column feeds found while crawling (WordPress category feeds) are sources too."""
-        for url, column_id in self._feed_pairs(outlet_id):
-            already = {s.value for s in sources.get(column_id, [])}
-            if column_id and url not in already:
-                sources.setdefault(column_id, []).append(
-                    ColumnSource(column_id, "feed", url, "category feed", f"feed {url}")
-                )
-        return sources
-
-    def _with_sections(self, outlet: Outlet, sources: dict) -> dict:
-        """Menu sections count for columns the operator has not placed by hand."""
-        placed = {o.column_id for o in outlet.overrides}
-        for r in self.q("SELECT * FROM sections WHERE outlet_id = ?", (outlet.id,)):
-            if r["column_id"] in placed:
-                continue
-            already = {s.value for s in sources.get(r["column_id"], [])}
-            if r["url"] not in already:
-                sources.setdefault(r["column_id"], []).append(
-                    ColumnSource(r["column_id"], "section", r["url"], "menu link", r["evidence"])
-                )
-        return sources
-
-    def _feed_pairs(self, outlet_id: str) -> list[tuple[str, str]]:
+    def feed_pairs(self, outlet_id: str) -> list[tuple[str, str]]:
+        """The feeds crawls found for the outlet: (URL, column id, "" for a site feed)."""
         rows = self.q("SELECT feeds FROM outlets WHERE id = ?", (outlet_id,))
         return [tuple(p) for p in json.loads(rows[0]["feeds"] or "[]")] if rows else []
 

@@ -1,15 +1,16 @@
-"""Store, crawl side: what a crawl needs to know before it starts, and writing its Harvest
-whole in one transaction (articles merged across REST and feeds, coverage, terms)."""
+"""Store, crawl side: what a crawl needs to know before it starts, what its rules read
+after it (the stored rows an article matches, the live REST posts), and the writes of its
+decided rows, all inside the one transaction crawlsave.py opens per outlet."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 
-from auditor.identity import keys
+from auditor.errors import StoreError
 from auditor.store.rows import OutletState, from_iso, iso
-from auditor.text import name_key
-from auditor.types import Article, Campaign, Coverage, Harvest, Term
+from auditor.types import Coverage, Harvest, Term
 from auditor.urls import canonical_url
 
 
@@ -53,7 +54,7 @@ class CrawlRows:
                 (outlet_id,),
             )
         }
-        pairs = self._feed_pairs(outlet_id)
+        pairs = self.feed_pairs(outlet_id)
         site_feeds = tuple(url for url, column in pairs if not column)
         return OutletState(
             api_root=r["api_root"] or "",
@@ -101,22 +102,35 @@ class CrawlRows:
 
     # -- after a crawl --------------------------------------------------------------------
 
-    def save_harvest(self, h: Harvest, campaign: Campaign) -> dict:
-        """Write one outlet's crawl whole, or not at all. Returns the crawl's counts."""
-        with self.transaction():
-            self._mark_removed(h)  # first: what it notes goes into the crawl row
-            crawl_id = self._crawl_row(h)
-            self._fetch_rows(h, crawl_id)
-            self._outlet_row(h)
-            self._cache_rows(h)
-            self._term_rows(h)
-            self._section_rows(h)
-            new, updated = self._article_rows(h)
-            self._coverage_rows(h)
-            self._count_rows(h, crawl_id)
-            self.relink(h.outlet, campaign)
-            self.db["crawls"].update(crawl_id, {"new_articles": new, "updated_articles": updated})
-        return {"crawl_id": crawl_id, "new": new, "updated": updated, "status": h.status}
+    # Each write below runs inside the caller's transaction (crawlsave.py opens it), so
+    # that one outlet's crawl is written whole or not at all.
+
+    def save_crawl(self, h: Harvest) -> int:
+        """The crawl's own rows (crawl, requests, outlet, validators, terms, sections);
+        returns the crawl's id."""
+        self._writing()
+        crawl_id = self._crawl_row(h)
+        self._fetch_rows(h, crawl_id)
+        self._outlet_row(h)
+        self._cache_rows(h)
+        self._term_rows(h)
+        self._section_rows(h)
+        return crawl_id
+
+    def save_coverage(self, h: Harvest, crawl_id: int) -> None:
+        """What the crawl's listings proved, and the outlet's undated count after it."""
+        self._writing()
+        self._coverage_rows(h)
+        self._count_rows(h, crawl_id)
+
+    def count_articles(self, crawl_id: int, new: int, updated: int) -> None:
+        self._writing()
+        self.db["crawls"].update(crawl_id, {"new_articles": new, "updated_articles": updated})
+
+    def _writing(self) -> None:
+        """Writes of a crawl never commit piecemeal: outside a transaction they refuse."""
+        if not self.db.conn.in_transaction:
+            raise StoreError(f"{self.path}: a crawl's rows are written inside store.transaction()")
 
     def _crawl_row(self, h: Harvest) -> int:
         return (
@@ -246,48 +260,41 @@ class CrawlRows:
             pk=("outlet_id", "column_id", "url"),
         )
 
-    def _article_rows(self, h: Harvest) -> tuple[int, int]:
-        """Each record joins the stored article that shares any of its keys (URLs, guid,
-        WordPress id); stored articles that one record shows to be one are folded."""
-        new = updated = 0
-        for article, feed in h.articles:
-            found = self._find_articles(h.outlet.id, article)
-            existing = self._fold(found) if len(found) > 1 else (found[0] if found else None)
-            row = _merge(existing, article, feed, h)
-            if existing is None:
-                article_id = self.db["articles"].insert(row).last_pk
-                new += 1
-            else:
-                article_id = existing["id"]
-                changed = len(found) > 1 or any(row[k] != existing[k] for k in _CHANGES)
-                self.db["articles"].update(article_id, row)
-                updated += changed
-            self._save_keys(h.outlet.id, article_id, keys(article))
-        return new, updated
+    def insert_article(self, row: dict) -> int:
+        """A decided `articles` row (merge.py) for an article not stored before."""
+        self._writing()
+        return self.db["articles"].insert(row).last_pk
 
-    def _find_articles(self, outlet_id: str, a: Article) -> list[dict]:
-        ks = sorted(keys(a))
+    def update_article(self, article_id: int, row: dict) -> None:
+        self._writing()
+        self.db["articles"].update(article_id, row)
+
+    def articles_matching(self, outlet_id: str, url: str, ks: set[str]) -> list[dict]:
+        """Stored rows of the URL or sharing any of the article's keys (identity.keys:
+        URLs, guid, WordPress id), oldest first."""
+        ks = sorted(ks)
         marks = ", ".join("?" * len(ks))
         return self.q(
             f"SELECT * FROM articles WHERE outlet_id = ? AND (url = ? OR id IN (SELECT "
             f"article_id FROM article_keys WHERE outlet_id = ? AND key IN ({marks}))) "
             "ORDER BY id",
-            (outlet_id, a.url, outlet_id, *ks),
+            (outlet_id, url, outlet_id, *ks),
         )
 
-    def _save_keys(self, outlet_id: str, article_id: int, ks: set[str]) -> None:
+    def save_keys(self, outlet_id: str, article_id: int, ks: set[str]) -> None:
+        self._writing()
         self.db.conn.executemany(
             "INSERT OR REPLACE INTO article_keys (outlet_id, key, article_id) VALUES (?, ?, ?)",
             [(outlet_id, k, article_id) for k in sorted(ks)],
         )
 
-    def _fold(self, rows: list[dict]) -> dict:
-        """Stored rows found to be one article become the oldest row; a person's topic
-        correction moves with it, predictions and column links are recomputed."""
-        keep = dict(rows[0])
-        for other in rows[1:]:
-            keep = _combine(keep, other)
-            old, new = other["id"], keep["id"]
+    def fold_articles(self, keep: dict, others: list[int]) -> None:
+        """Stored rows found to be one article become the oldest row (keep, as merge.fold
+        decided it); a person's topic correction moves with it, predictions and column
+        links are recomputed."""
+        self._writing()
+        new = keep["id"]
+        for old in others:
             self.db.execute(
                 "UPDATE article_keys SET article_id = ? WHERE article_id = ?", (new, old)
             )
@@ -300,8 +307,7 @@ class CrawlRows:
             for table in ("predictions", "article_columns"):
                 self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (old,))
             self.db.execute("DELETE FROM articles WHERE id = ?", (old,))
-        self.db["articles"].update(keep["id"], {k: v for k, v in keep.items() if k != "id"})
-        return keep
+        self.db["articles"].update(new, {k: v for k, v in keep.items() if k != "id"})
 
     def _count_rows(self, h: Harvest, crawl_id: int) -> None:
         undated = self.q(
@@ -311,26 +317,20 @@ class CrawlRows:
         )[0]["n"]
         self.db["crawls"].update(crawl_id, {"undated": undated, "skipped": h.skipped})
 
-    def _mark_removed(self, h: Harvest) -> None:
-        """A complete REST listing is the truth: posts missing from it were unpublished.
-        Unless it would drop more than a fifth of them at once: a caching plugin or a
-        broken server answering a short listing must not erase an outlet's history."""
-        if h.rest_ids is None:
-            return
+    def live_rest_posts(self, outlet_id: str) -> dict[int, int]:
+        """Stored posts a REST listing showed and none has marked removed: article id →
+        WordPress id (what merge.removals weighs a new complete listing against)."""
         known = self.q(
             "SELECT id, wp_id FROM articles WHERE outlet_id = ? AND removed_at IS "
             "NULL AND wp_id IS NOT NULL AND sources LIKE '%rest%'",
-            (h.outlet.id,),
+            (outlet_id,),
         )
-        gone = [r["id"] for r in known if r["wp_id"] not in h.rest_ids]
-        if len(gone) > max(5, len(known) // 5):
-            h.notes.append(
-                f"REST listing lacks {len(gone)} of {len(known)} known posts; "
-                "not marking them removed"
-            )
-            return
-        for article_id in gone:
-            self.db["articles"].update(article_id, {"removed_at": iso(h.started)})
+        return {r["id"]: r["wp_id"] for r in known}
+
+    def mark_removed(self, article_ids: Iterable[int], at: datetime) -> None:
+        self._writing()
+        for article_id in article_ids:
+            self.db["articles"].update(article_id, {"removed_at": iso(at)})
 
     def _coverage_rows(self, h: Harvest) -> None:
         end = iso(h.finished or h.started)
@@ -394,113 +394,3 @@ def _listing(h: Harvest) -> str:
     if h.menu_links >= MIN_MENU_LINKS:
         return f"homepage menu ({h.menu_links} links)"
     return ""
-
-
-_CHANGES = ("title", "published", "modified", "terms", "text", "removed_at", "aliases")
-
-
-def _merge(existing: dict | None, a: Article, feed: str, h: Harvest) -> dict:
-    """One row for every copy of an article: REST wins on dates and title; among feed
-    copies, one modified later than the stored row brings its title."""
-    old = existing or {}
-    rest = a.source == "rest"
-    sources = sorted(set(json.loads(old.get("sources") or "[]")) | {a.source})
-    feeds = sorted(set(json.loads(old.get("feeds") or "[]")) | ({feed} if feed else set()))
-    keep_old_dates = not rest and "rest" in sources and old.get("published")
-    newer = bool(a.modified) and (not old.get("modified") or iso(a.modified) > old["modified"])
-    take_title = rest or not old.get("title") or (newer and "rest" not in sources)
-    url = old.get("url") or a.url
-    published = old["published"] if keep_old_dates else (iso(a.published) or old.get("published"))
-    return {
-        "outlet_id": h.outlet.id,
-        "url": url,
-        "aliases": _aliases(old, a, url),
-        "guid": old.get("guid") or a.guid,
-        "wp_id": a.wp_id if a.wp_id is not None else old.get("wp_id"),
-        "title": a.title if take_title else old["title"],
-        "summary": _longer(old.get("summary"), a.summary),
-        "text": _longer(old.get("text"), a.text),
-        "published": published,
-        "modified": max(filter(None, [old.get("modified"), iso(a.modified)]), default=None),
-        "terms": json.dumps(
-            _merge_terms(json.loads(old.get("terms") or "[]"), a.terms, rest), ensure_ascii=False
-        ),
-        "sources": json.dumps(sources),
-        "feeds": json.dumps(feeds),
-        "first_seen": old.get("first_seen") or iso(h.started),
-        "last_seen": iso(h.started),
-        "removed_at": None,
-        **_undated_span(old, h.undated_spans.get(a.url), published),
-    }
-
-
-def _aliases(old: dict, a: Article, url: str) -> str:
-    known = set(json.loads(old.get("aliases") or "[]")) | {a.url, *a.aliases}
-    return json.dumps(sorted(known - {url}))
-
-
-def _undated_span(old: dict, span: tuple | None, published: str | None) -> dict:
-    """Where an undated article may lie: the union of the listings that showed it."""
-    if published:
-        return {"undated_from": None, "undated_to": None}
-    starts = [x for x in (old.get("undated_from"), span and iso(span[0])) if x]
-    ends = [x for x in (old.get("undated_to"), span and iso(span[1])) if x]
-    return {"undated_from": min(starts, default=None), "undated_to": max(ends, default=None)}
-
-
-def _combine(keep: dict, other: dict) -> dict:
-    """Two stored rows of one article as one (keep is the older row; a REST copy's dates
-    and title win as in _merge)."""
-    merged = dict(keep)
-    for k in ("sources", "feeds"):
-        merged[k] = json.dumps(sorted(set(_list(keep, k)) | set(_list(other, k))))
-    urls = set(_list(keep, "aliases")) | set(_list(other, "aliases")) | {other["url"]}
-    merged["aliases"] = json.dumps(sorted(urls - {keep["url"]}))
-    for k in ("guid", "wp_id", "title", "published", "undated_from", "undated_to"):
-        if not merged.get(k) and other.get(k):
-            merged[k] = other[k]
-    if "rest" in _list(other, "sources") and "rest" not in _list(keep, "sources"):
-        merged["published"], merged["title"] = other["published"], other["title"]
-    merged["summary"] = _longer(keep.get("summary"), other.get("summary"))
-    merged["text"] = _longer(keep.get("text"), other.get("text"))
-    merged["modified"] = max(
-        filter(None, [keep.get("modified"), other.get("modified")]), default=None
-    )
-    merged["first_seen"] = min(filter(None, [keep.get("first_seen"), other.get("first_seen")]))
-    terms = _list(keep, "terms")
-    merged["terms"] = json.dumps(
-        terms + [t for t in _list(other, "terms") if t not in terms], ensure_ascii=False
-    )
-    if merged["published"]:
-        merged["undated_from"] = merged["undated_to"] = None
-    if keep.get("removed_at") is None or other.get("removed_at") is None:
-        merged["removed_at"] = None
-    return merged
-
-
-def _list(row: dict, key: str) -> list:
-    return json.loads(row.get(key) or "[]")
-
-
-def _longer(a: str | None, b: str | None) -> str:
-    return max(a or "", b or "", key=len)
-
-
-def _merge_terms(old: list, new: tuple[Term, ...], authoritative: bool) -> list:
-    """REST terms replace what REST said before; feed categories are added by name."""
-    kept = [t for t in old if not (authoritative and t.get("origin") == "rest")]
-    names = {(t["kind"], name_key(t["name"])) for t in kept if t.get("name")}
-    for t in new:
-        if t.name and (t.kind, name_key(t.name)) in names:
-            continue
-        names.add((t.kind, name_key(t.name)))
-        kept.append(
-            {
-                "kind": t.kind,
-                "name": t.name,
-                "slug": t.slug,
-                "term_id": t.term_id,
-                "origin": "rest" if authoritative else "rss",
-            }
-        )
-    return kept
