@@ -11,7 +11,16 @@ import click
 
 from auditor import alerts, audit, checks, jobs
 from auditor import discover as discover_mod
-from auditor.cli import CONTEXT, OUTLET_HELP, State, _outlet_ids, _short, cli, pass_state
+from auditor.cli.base import (
+    CONTEXT,
+    State,
+    cli,
+    json_option,
+    outlet_ids,
+    outlet_option,
+    pass_state,
+    short,
+)
 from auditor.fetch import Fetcher
 from auditor.table import render
 
@@ -19,15 +28,15 @@ from auditor.table import render
 
 
 @cli.command("banner", context_settings=CONTEXT)
-@click.option("--outlet", "outlets", multiple=True, metavar="ID", help=OUTLET_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@outlet_option
+@json_option
 @pass_state
 def banner_cmd(state: State, outlets: tuple[str, ...], as_json: bool) -> None:
     """Check now whether each homepage shows the campaign banner (text, alt, file name, OCR).
 
     Example: auditor banner --outlet laodong
     """
-    ids = _outlet_ids(state, outlets)
+    ids = outlet_ids(state, outlets)
     results = checks.check_banners(state.config, state.store(), ids)
     if as_json:
         click.echo(json.dumps([r.__dict__ for r in results], ensure_ascii=False, indent=2))
@@ -40,7 +49,7 @@ def banner_cmd(state: State, outlets: tuple[str, ...], as_json: bool) -> None:
                         r.outlet_id,
                         r.verdict,
                         r.location or r.image_url,
-                        _short(r.evidence or r.error, 80),
+                        short(r.evidence or r.error, 80),
                     )
                     for r in results
                 ],
@@ -97,7 +106,7 @@ def discover_cmd(
                     len(found.feeds),
                     found.api_root or "-",
                     ", ".join(sorted({x.column_id for x in found.sections})) or "-",
-                    _short("; ".join(found.errors), 50),
+                    short("; ".join(found.errors), 50),
                 )
             )
         click.echo(render(("outlet", "feeds", "WordPress API", "column sections", "errors"), rows))
