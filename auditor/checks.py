@@ -30,9 +30,10 @@ from auditor.banner import (
     script_shell,
     shape_candidates,
 )
+from auditor.clock import utcnow
 from auditor.crawl import select_outlets
 from auditor.errors import FetchError
-from auditor.fetch import Client, Fetcher, utcnow
+from auditor.fetch import Client, Fetcher
 from auditor.homepage import Image, Page, css_images, decode_html, read_page
 from auditor.images import OCR_FORMATS, data_uri, describe, sniff, svg_text
 from auditor.store import Store

@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from auditor import audit, checks, export
+from auditor.clock import utcnow
 from auditor.config import fingerprint
 from auditor.crawl import CrawlReport, crawl, select_outlets
-from auditor.fetch import utcnow
 from auditor.labels import local_time
 from auditor.store import Store
 from auditor.types import ColumnSummary, Config, WeekResult

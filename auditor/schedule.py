@@ -23,9 +23,9 @@ from apscheduler.triggers.cron import CronTrigger
 
 from auditor import alerts, audit, checks, classify, export, jobs, labels, outfile, planning, topics
 from auditor import config as config_mod
+from auditor.clock import utcnow
 from auditor.crawl import crawl, select_outlets
 from auditor.errors import ModelError
-from auditor.fetch import utcnow
 from auditor.store import Store, from_iso
 
 log = logging.getLogger("auditor.schedule")

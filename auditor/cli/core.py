@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from auditor import audit, jobs, logs, outfile, shipped, topics
+from auditor import audit, clock, jobs, logs, outfile, shipped, topics
 from auditor import export as export_mod
 from auditor import labels as labels_mod
 from auditor.cli.base import (
@@ -113,7 +113,7 @@ def audit_cmd(state: State, outlets: tuple[str, ...], as_of: str | None, as_json
     day = parse_day(as_of, "--as-of")
     tz = ZoneInfo(state.config.timezone)
     if day:
-        _check_as_of(day, state.config.campaign.start, datetime.now(tz).date())
+        _check_as_of(day, state.config.campaign.start, clock.today(tz))
     when = audit.as_of_instant(day, tz) if day else None
     outcome = jobs.run_audit(state.config, state.store(), ids, as_of=when)
     _print_outcome(state, outcome, as_json)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import click
 
-from auditor import alerts, audit, checks, jobs
+from auditor import alerts, audit, checks, clock, jobs
 from auditor import discover as discover_mod
 from auditor.cli.base import (
     CONTEXT,
@@ -99,7 +99,7 @@ def discover_cmd(
         rows = []
         for outlet in [o for o in state.config.outlets if o.enabled]:
             found = discover_mod.discover(outlet.url, state.config.campaign, fetcher.client(outlet))
-            store.save_sections(outlet.id, found.sections, datetime.now().astimezone())
+            store.save_sections(outlet.id, found.sections, clock.utcnow())
             rows.append(
                 (
                     outlet.id,
@@ -151,7 +151,7 @@ def alerts_cmd(state: State, week: str | None, dry_run: bool) -> None:
 
     Example: auditor alerts --dry-run
     """
-    now = datetime.now().astimezone()
+    now = clock.utcnow()
     tz = ZoneInfo(state.config.timezone)
     week = audit.week_of(now - timedelta(days=7), tz) if week is None else week
     try:

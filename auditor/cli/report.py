@@ -11,7 +11,7 @@ import click
 
 from auditor import report as report_mod
 from auditor.cli.base import CONTEXT, State, cli, parse_day, pass_state
-from auditor.fetch import utcnow
+from auditor.clock import utcnow
 
 
 def _report_options(f):

@@ -6,12 +6,11 @@ import dataclasses
 import json
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import click
 
-from auditor import classify, logs, topics
+from auditor import classify, clock, logs, topics
 from auditor.cli.base import CONTEXT, State, cli, json_option, log, outlet_ids, pass_state, short
 from auditor.errors import InputError, ModelError
 from auditor.table import render
@@ -194,7 +193,7 @@ def label_cmd(state: State, article_id: int, labels: tuple[str, ...], by: str) -
         chosen = topics.check_labels(labels)
     except ModelError as e:
         raise click.BadParameter(str(e), param_hint="TOPIC") from None
-    state.store().correct(article_id, chosen, by, datetime.now().astimezone())
+    state.store().correct(article_id, chosen, by, clock.utcnow())
     click.echo(f"article {article_id}: {', '.join(chosen)}")
 
 
