@@ -330,3 +330,41 @@ class Harvest:
             return "ok"
         reached = any(r.status is not None and r.status < 400 for r in self.records)
         return "partial" if reached and (self.articles or self.not_modified) else "error"
+
+
+# -- what the store hands to the rules and the crawl ----------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnFacts:
+    """What the store knows of one column of one outlet."""
+
+    column_id: str
+    found_by: str  # evidence of where the column lives; "" when not found
+    articles: tuple[tuple[int, datetime], ...]  # (article id, published UTC)
+    coverage: tuple[tuple[datetime, datetime], ...]  # UTC intervals fully seen
+    on_topic: frozenset[int] | None = None  # ids of the column's articles on its topic
+    elsewhere: tuple[tuple[int, datetime], ...] = ()  # on-topic articles in no column
+    listing: str = ""  # a complete listing of the outlet's categories/tags/menu, and when
+    placed: str = ""  # the operator's word on where the column is, not yet seen there
+    sources: tuple[tuple[datetime, datetime, str], ...] = ()  # coverage with its listing
+    undated: tuple[tuple[datetime, datetime], ...] = ()  # spans of undated articles (undated.py)
+
+
+@dataclass(frozen=True)
+class OutletState:
+    """What the store remembers of an outlet between crawls (the crawl starts from it)."""
+
+    api_root: str = ""
+    api_note: str = ""
+    feeds: tuple[str, ...] = ()
+    column_feeds: tuple[tuple[str, str], ...] = ()  # (url, column id) found before
+    last_full_listing: datetime | None = None
+    rest_cursor: datetime | None = None
+    coverage_end: dict[str, datetime] | None = None  # latest end per source
+    consecutive_failures: int = 0
+    sections: tuple[tuple[str, str], ...] = ()  # (column id, url) found on menus
+    dated_urls: frozenset[str] = frozenset()  # stored articles that have a date
+    article_columns: dict[str, frozenset[str]] | None = None  # canonical URL → columns
+    homepage_at: datetime | None = None  # when a crawl last read the homepage
+    terms: tuple[Term, ...] = ()  # categories and tags seen before (REST ones with slugs)

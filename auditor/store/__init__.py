@@ -20,8 +20,9 @@ from auditor.errors import StoreError
 from auditor.store.columns import ColumnRows
 from auditor.store.crawls import CrawlRows
 from auditor.store.results import ResultRows
-from auditor.store.rows import OutletState, from_iso, iso, row_to_article
+from auditor.store.rows import from_iso, iso, row_to_article
 from auditor.store.schema import migrations
+from auditor.types import OutletState
 
 __all__ = ["OutletState", "Store", "from_iso", "iso", "row_to_article"]
 BUSY_TIMEOUT_S = 60

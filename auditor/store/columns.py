@@ -7,11 +7,10 @@ import json
 from datetime import datetime
 
 from auditor import columns as columns_mod
-from auditor.audit import ColumnFacts
 from auditor.errors import InputError
 from auditor.store.rows import from_iso, iso, row_to_article
 from auditor.text import name_key
-from auditor.types import Campaign, ColumnSource, Outlet
+from auditor.types import Campaign, ColumnFacts, ColumnSource, Outlet
 
 
 class ColumnRows:

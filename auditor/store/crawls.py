@@ -7,9 +7,9 @@ import json
 from datetime import datetime
 
 from auditor.identity import keys
-from auditor.store.rows import OutletState, from_iso, iso
+from auditor.store.rows import from_iso, iso
 from auditor.text import name_key
-from auditor.types import Article, Campaign, Coverage, Harvest, Term
+from auditor.types import Article, Campaign, Coverage, Harvest, OutletState, Term
 from auditor.urls import canonical_url
 
 
