@@ -12,6 +12,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def iso(when: datetime | None) -> str | None:
+    """An instant as the store keeps it: ISO 8601 in UTC, to the second."""
+    return when.astimezone(UTC).isoformat(timespec="seconds") if when else None
+
+
+def from_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
 def today(tz: ZoneInfo) -> date:
     """Today's date in the campaign's time zone (a week there is not a week in UTC)."""
     return utcnow().astimezone(tz).date()

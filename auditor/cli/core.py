@@ -7,7 +7,7 @@ a path, an id, an input file), told in one line; 70 a bug (the traceback only wi
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import json
 import sys
 from collections.abc import Iterable
@@ -36,6 +36,7 @@ from auditor.crawl import CrawlReport, crawl
 from auditor.errors import InputError, ModelError
 from auditor.store import Store
 from auditor.table import render
+from auditor.types import OutletStatus
 
 # -- crawl ----------------------------------------------------------------------------------
 
@@ -355,18 +356,18 @@ def status_cmd(state: State, as_json: bool) -> None:
             ),
             [
                 (
-                    r["id"],
-                    labels_mod.local_time(r["last_crawl_at"], tz, "en"),
-                    f"{r['seconds']}s" if r["seconds"] is not None else "",
-                    r["last_status"],
-                    r["consecutive_failures"],
-                    r["requests"],
-                    f"{r['new_articles'] or 0}/{r['updated_articles'] or 0}",
-                    r.get("undated") or 0,
-                    labels_mod.local_time(r.get("last_reached"), tz, "en") or "never",
-                    labels_mod.local_time(r["next_run"], tz, "en"),
-                    r["column_listing"].split(" read at ")[0] or "none yet",
-                    short(r["last_error"] or "", 60),
+                    r.id,
+                    labels_mod.local_time(r.last_crawl_at, tz, "en"),
+                    f"{r.seconds}s" if r.seconds is not None else "",
+                    r.last_status,
+                    r.consecutive_failures,
+                    r.requests,
+                    f"{r.new_articles or 0}/{r.updated_articles or 0}",
+                    r.undated or 0,
+                    labels_mod.local_time(r.last_reached, tz, "en") or "never",
+                    labels_mod.local_time(r.next_run, tz, "en"),
+                    r.column_listing.split(" read at ")[0] or "none yet",
+                    short(r.last_error or "", 60),
                 )
                 for r in rows
             ],
@@ -374,17 +375,12 @@ def status_cmd(state: State, as_json: bool) -> None:
     )
 
 
-# Store column names that are SQL workarounds, and the names a reader expects
-_STATUS_KEYS = {"grp": "group"}
-
-
-def _status_json(row: dict) -> dict:
-    """Status as data: times stay UTC (ISO 8601), JSON columns become JSON, config names."""
-    out = {_STATUS_KEYS.get(k, k): v for k, v in row.items()}
+def _status_json(status: OutletStatus) -> dict:
+    """Status as data: times stay UTC (ISO 8601), the feeds a list of [url, column]."""
+    out = dataclasses.asdict(status)
     for key, value in out.items():
-        if isinstance(value, str) and value[:1] in "[{":
-            with contextlib.suppress(ValueError):  # a text that only starts like JSON
-                out[key] = json.loads(value)
+        if isinstance(value, datetime):
+            out[key] = clock.iso(value)
     return out
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from auditor import alerts, audit, checks, clock, jobs
+from auditor import alert_rules, alerts, audit, checks, clock, jobs
 from auditor import discover as discover_mod
 from auditor.cli.base import (
     CONTEXT,
@@ -86,32 +86,32 @@ def discover_cmd(
         raise click.UsageError("give a URL, or --all")
     if url and not discover_mod.looks_like_url(url):
         raise click.BadParameter(f"expected an http(s) address, got {url!r}", param_hint="URL")
+    if everything:
+        _print_discoveries(jobs.discover_all(state.config, state.store()))
+        return
     fetcher = Fetcher(state.config.http)
     try:
-        if url:
-            found = discover_mod.discover(url, state.config.campaign, fetcher.client())
-            if not found.reached:
-                click.echo(f"error: {url}: {'; '.join(found.errors)}", err=True)
-                sys.exit(1)
-            click.echo(discover_mod.snippet(found, kind, outlet_id), nl=False)
-            return
-        store = state.store()
-        rows = []
-        for outlet in [o for o in state.config.outlets if o.enabled]:
-            found = discover_mod.discover(outlet.url, state.config.campaign, fetcher.client(outlet))
-            store.save_sections(outlet.id, found.sections, clock.utcnow())
-            rows.append(
-                (
-                    outlet.id,
-                    len(found.feeds),
-                    found.api_root or "-",
-                    ", ".join(sorted({x.column_id for x in found.sections})) or "-",
-                    short("; ".join(found.errors), 50),
-                )
-            )
-        click.echo(render(("outlet", "feeds", "WordPress API", "column sections", "errors"), rows))
+        found = discover_mod.discover(url, state.config.campaign, fetcher.client())
     finally:
         fetcher.close()
+    if not found.reached:
+        click.echo(f"error: {url}: {'; '.join(found.errors)}", err=True)
+        sys.exit(1)
+    click.echo(discover_mod.snippet(found, kind, outlet_id), nl=False)
+
+
+def _print_discoveries(found: list) -> None:
+    rows = [
+        (
+            outlet.id,
+            len(d.feeds),
+            d.api_root or "-",
+            ", ".join(sorted({x.column_id for x in d.sections})) or "-",
+            short("; ".join(d.errors), 50),
+        )
+        for outlet, d in found
+    ]
+    click.echo(render(("outlet", "feeds", "WordPress API", "column sections", "errors"), rows))
 
 
 # -- running unattended -------------------------------------------------------------------
@@ -155,7 +155,7 @@ def alerts_cmd(state: State, week: str | None, dry_run: bool) -> None:
     tz = ZoneInfo(state.config.timezone)
     week = audit.week_of(now - timedelta(days=7), tz) if week is None else week
     try:
-        alerts.week_bounds(week, tz)
+        alert_rules.week_bounds(week, tz)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--week") from None
     store = state.store()

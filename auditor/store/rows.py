@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
+from auditor.clock import from_iso, iso
 from auditor.types import Article, Term
 
-
-def iso(when: datetime | None) -> str | None:
-    return when.astimezone(UTC).isoformat(timespec="seconds") if when else None
-
-
-def from_iso(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
+__all__ = ["from_iso", "iso", "row_to_article"]
 
 
 def row_to_article(row: dict) -> Article:
