@@ -1,11 +1,8 @@
 """The weekly digest: one message per recipient group when a week closes, not one per change.
 
-It tells the whole truth about the week, per outlet: columns that missed it; outlets not
-reached (and unreachable for `alerts.unreachable_days`); columns whose week is unknown or
-was not judged; a banner absent or not checked. "Nothing to report" only when every enabled
-outlet was judged and nothing fell short. Channels: e-mail through
-SMTP (recipients per outlet group, "default" for the rest) and a generic JSON webhook.
-Dry run prints what would be sent.
+This module reads the store for the rules of alert_rules.py (what to tell per outlet),
+renders the message and sends it. Channels: e-mail through SMTP (recipients per outlet
+group, "default" for the rest) and a generic JSON webhook. Dry run prints what would be sent.
 """
 
 from __future__ import annotations
@@ -13,147 +10,65 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import smtplib
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import asdict
+from datetime import datetime
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
+from auditor.alert_rules import (
+    Digest,
+    OutletAlert,
+    banner_went_missing,
+    not_reached,
+    sort_columns,
+    unreachable_since,
+    week_bounds,
+)
 from auditor.fetch import post_json
-from auditor.store import Store, from_iso
-from auditor.types import Config
+from auditor.store import Store
+from auditor.types import Config, Outlet
+
+__all__ = ["Digest", "OutletAlert", "build_digest", "render", "send", "week_bounds"]
 
 log = logging.getLogger("auditor.alerts")
 
 
-@dataclass
-class OutletAlert:
-    outlet_id: str
-    outlet_name: str
-    group: str
-    missed: list[str] = field(default_factory=list)  # column names, the week proven short
-    unknown: list[str] = field(default_factory=list)  # column names, the week not seen whole
-    not_judged: list[str] = field(default_factory=list)  # column names, no audit of the week
-    not_reached: str = ""  # why the outlet could not be read ("" when its last crawl did)
-    banner: str = ""  # absent | not_checked | "" (seen, or not required of this outlet)
-    unreachable_since: str = ""
-
-    @property
-    def empty(self) -> bool:
-        return not (
-            self.missed
-            or self.unknown
-            or self.not_judged
-            or self.not_reached
-            or self.banner
-            or self.unreachable_since
-        )
-
-
-@dataclass
-class Digest:
-    week: str
-    outlets: list[OutletAlert]  # only those with something to say
-    judged: int = 0  # enabled outlets considered
-
-    def groups(self) -> dict[str, list[OutletAlert]]:
-        out: dict[str, list[OutletAlert]] = {}
-        for o in self.outlets:
-            out.setdefault(o.group or "default", []).append(o)
-        return out
-
-
-def week_bounds(week: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """Monday 00:00 to the next Monday 00:00, local time, of an ISO week "YYYY-Www";
-    ValueError for anything else."""
-    match = _WEEK.fullmatch(week or "")
-    if not match:
-        raise ValueError(f"expected a week like 2017-W43, got {week!r}")
-    monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    start = datetime.combine(monday, time(), tz)
-    return start, datetime.combine(monday + timedelta(days=7), time(), tz)
-
-
-_WEEK = re.compile(r"(\d{4})-W(\d{2})")
-
-
 def build_digest(config: Config, store: Store, week: str, now: datetime) -> Digest:
-    """Everything that fell short in the week, and everything the auditor could not see:
-    silence is never reported as good news."""
-    tz = ZoneInfo(config.timezone)
-    start, end = week_bounds(week, tz)
+    """Everything that fell short in the week, and everything the auditor could not see
+    (the rules are in alert_rules.py; this reads what they need from the store)."""
+    start, end = week_bounds(week, ZoneInfo(config.timezone))
     latest = store.latest_runs()
-    names = {c.id: c.name for c in config.campaign.columns}
     enabled = [o for o in config.outlets if o.enabled]
     alerts = []
     for outlet in enabled:
-        a = OutletAlert(outlet.id, outlet.name, outlet.group)
-        _weeks(a, store, latest.get(outlet.id), week, names)
-        a.not_reached = _not_reached(store, outlet.id)
-        a.banner = _banner(config, store, outlet, start, min(end, now))
-        a.unreachable_since = _unreachable_since(
-            store, outlet.id, now, config.alerts.unreachable_days
-        )
+        a = _outlet_alert(config, store, outlet, latest.get(outlet.id), week, now)
+        _banner(a, config, store, outlet, start, min(end, now))
         if not a.empty:
             alerts.append(a)
     return Digest(week, alerts, len(enabled))
 
 
-def _weeks(a: OutletAlert, store: Store, run_id: int | None, week: str, names: dict) -> None:
-    status = {}
-    if run_id is not None:
-        status = {
-            r["column_id"]: r["status"]
-            for r in store.q(
-                "SELECT column_id, status FROM week_results WHERE run_id = ? AND "
-                "outlet_id = ? AND week = ?",
-                (run_id, a.outlet_id, week),
-            )
-        }
-    for column_id, name in names.items():
-        verdict = status.get(column_id)
-        if verdict == "missed":
-            a.missed.append(name)
-        elif verdict == "unknown":
-            a.unknown.append(name)
-        elif verdict != "met":  # in progress as of the run, or no run judged the week
-            a.not_judged.append(name)
+def _outlet_alert(
+    config: Config, store: Store, outlet: Outlet, run_id: int | None, week: str, now: datetime
+) -> OutletAlert:
+    a = OutletAlert(outlet.id, outlet.name, outlet.group)
+    verdicts = store.week_verdicts(run_id, outlet.id, week) if run_id is not None else {}
+    sort_columns(a, verdicts, {c.id: c.name for c in config.campaign.columns})
+    last = store.latest_crawl(outlet.id)
+    a.not_reached = not_reached(last)
+    failing = store.failing_since(outlet.id) if last and last.status == "error" else ""
+    a.unreachable_since = unreachable_since(last, failing, now, config.alerts.unreachable_days)
+    return a
 
 
-def _not_reached(store: Store, outlet_id: str) -> str:
-    last = store.last_crawl(outlet_id)
-    if last is None:
-        return "never crawled"
-    if last["status"] == "error":
-        return f"last crawl {last['started_at']} failed: {last['error']}"
-    return ""
-
-
-def _banner(config: Config, store: Store, outlet, start: datetime, end: datetime) -> str:
-    """absent: every check that could see the homepage in the week found no banner;
-    not_checked: no such check in the week."""
+def _banner(
+    a: OutletAlert, config: Config, store: Store, outlet: Outlet, start: datetime, end: datetime
+) -> None:
     banner = config.campaign.banner
-    if banner is None or outlet.kind not in banner.required_for:
-        return ""
-    seen = [
-        c["verdict"]
-        for c in store.banner_checks(outlet.id, end)
-        if from_iso(c["checked_at"]) >= start and c["verdict"] in ("present", "absent")
-    ]
-    if not seen:
-        return "not_checked"
-    return "absent" if all(v == "absent" for v in seen) else ""
-
-
-def _unreachable_since(store: Store, outlet_id: str, now: datetime, days: int) -> str:
-    last = store.last_crawl(outlet_id)
-    if last is None or last["status"] != "error":
-        return ""
-    first_fail = store.failing_since(outlet_id)
-    if first_fail and from_iso(first_fail) <= now - timedelta(days=days):
-        return first_fail
-    return ""
+    required = banner is not None and outlet.kind in banner.required_for
+    checks = store.banner_seen(outlet.id, end) if required else []
+    a.banner = banner_went_missing(required, checks, start, end)
 
 
 def render(digest: Digest, alerts: list[OutletAlert] | None = None) -> str:

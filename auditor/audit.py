@@ -17,28 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from auditor.types import Campaign, ColumnSummary, WeekResult
+from auditor.types import Campaign, ColumnFacts, ColumnSummary, WeekResult
 from auditor.undated import in_doubt
 
 MET, MISSED, IN_PROGRESS, UNKNOWN = "met", "missed", "in_progress", "unknown"
 YES, NO = "yes", "no"  # a column's existence: yes, no or unknown
 STATUSES = (MET, MISSED, IN_PROGRESS, UNKNOWN)
-
-
-@dataclass(frozen=True)
-class ColumnFacts:
-    """What the store knows of one column of one outlet."""
-
-    column_id: str
-    found_by: str  # evidence of where the column lives; "" when not found
-    articles: tuple[tuple[int, datetime], ...]  # (article id, published UTC)
-    coverage: tuple[tuple[datetime, datetime], ...]  # UTC intervals fully seen
-    on_topic: frozenset[int] | None = None  # ids of the column's articles on its topic
-    elsewhere: tuple[tuple[int, datetime], ...] = ()  # on-topic articles in no column
-    listing: str = ""  # a complete listing of the outlet's categories/tags/menu, and when
-    placed: str = ""  # the operator's word on where the column is, not yet seen there
-    sources: tuple[tuple[datetime, datetime, str], ...] = ()  # coverage with its listing
-    undated: tuple[tuple[datetime, datetime], ...] = ()  # spans of undated articles (undated.py)
 
 
 @dataclass(frozen=True)

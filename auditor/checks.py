@@ -30,9 +30,10 @@ from auditor.banner import (
     script_shell,
     shape_candidates,
 )
+from auditor.clock import utcnow
 from auditor.crawl import select_outlets
 from auditor.errors import FetchError
-from auditor.fetch import Client, Fetcher, utcnow
+from auditor.fetch import Client, Fetcher
 from auditor.homepage import Image, Page, css_images, decode_html, read_page
 from auditor.images import OCR_FORMATS, data_uri, describe, sniff, svg_text
 from auditor.store import Store
@@ -297,21 +298,3 @@ def _image_bytes(client: Client, src: str) -> bytes:
             raise FetchError(src[:40], "a data: URI that cannot be decoded")
         return data
     return client.get(src).body
-
-
-def banner_summary(checks: list[dict], first_day, last_day, tz) -> dict:
-    """Over the campaign: days checked, days the banner was seen, the share, first and last."""
-    days: dict = {}
-    for c in checks:
-        day = datetime.fromisoformat(c["checked_at"]).astimezone(tz).date()
-        if not (first_day <= day <= last_day) or c["verdict"] == "unknown":
-            continue
-        days[day] = days.get(day, False) or c["verdict"] == "present"
-    seen = sorted(d for d, present in days.items() if present)
-    return {
-        "banner_days_checked": len(days),
-        "banner_days_present": len(seen),
-        "banner_share": round(len(seen) / len(days), 3) if days else None,
-        "banner_first_seen": seen[0].isoformat() if seen else None,
-        "banner_last_seen": seen[-1].isoformat() if seen else None,
-    }

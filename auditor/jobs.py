@@ -1,4 +1,5 @@
-"""The work behind the commands, shared by the CLI and the scheduler: audit, re-audit."""
+"""The work behind the commands, shared by the CLI and the scheduler: audit, re-audit, the
+exports and the month's CSVs, discovery of every outlet, status."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from auditor import audit, checks, export
+from auditor import audit, export, outfile
+from auditor.banner_days import banner_summary
+from auditor.clock import utcnow
 from auditor.config import fingerprint
 from auditor.crawl import CrawlReport, crawl, select_outlets
-from auditor.fetch import utcnow
+from auditor.discover import Discovery, discover
+from auditor.fetch import Fetcher
 from auditor.labels import local_time
 from auditor.store import Store
-from auditor.types import ColumnSummary, Config, WeekResult
+from auditor.types import ColumnSummary, Config, Outlet, OutletStatus, WeekResult
 
 log = logging.getLogger("auditor.jobs")
 
@@ -150,8 +155,8 @@ def outlets_export(config: Config, store: Store, runs: dict[str, int] | None = N
         as_of = datetime.fromisoformat(store.audit_run(latest[row["outlet_id"]])["as_of"])
         last_day = min(config.campaign.end, as_of.astimezone(tz).date())
         row.update(
-            checks.banner_summary(
-                store.banner_checks(row["outlet_id"], as_of), config.campaign.start, last_day, tz
+            banner_summary(
+                store.banner_seen(row["outlet_id"], as_of), config.campaign.start, last_day, tz
             )
         )
     return rows
@@ -178,31 +183,49 @@ def _column_names(config: Config) -> dict[str, str]:
     return {c.id: c.name for c in config.campaign.columns}
 
 
-def status_rows(store: Store) -> list[dict]:
+def write_month(config: Config, store: Store, day_in_month: date) -> list[Path]:
+    """The month's weekly and outlet CSVs, for the directive's monthly evaluation."""
+    first = day_in_month.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    folder = Path(config.schedule.reports_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{first:%Y-%m}"
+    column_ids = [c.id for c in config.campaign.columns]
+    names = {c.id: c.name for c in config.campaign.columns}
+    files = {
+        folder / f"{stem}-weekly.csv": export.to_csv(
+            export.WEEKLY, weekly_export(config, store, first, last), "vi"
+        ),
+        folder / f"{stem}-outlets.csv": export.to_csv(
+            export.outlet_columns(column_ids),
+            outlets_export(config, store),
+            "vi",
+            names,
+            ZoneInfo(config.timezone),
+        ),
+    }
+    for path, text in files.items():
+        log.info("monthly report written: %s", outfile.write_text(path, text))
+    return list(files)
+
+
+def discover_all(
+    config: Config, store: Store, *, now: Callable[[], datetime] = utcnow
+) -> list[tuple[Outlet, Discovery]]:
+    """Look again at every enabled outlet's homepage (`discover --all`) and keep the column
+    sections its menus show; returns what was found, outlet by outlet."""
+    fetcher = Fetcher(config.http)
+    found = []
+    try:
+        for outlet in [o for o in config.outlets if o.enabled]:
+            d = discover(outlet.url, config.campaign, fetcher.client(outlet))
+            store.save_sections(outlet.id, d.sections, now())
+            found.append((outlet, d))
+    finally:
+        fetcher.close()
+    return found
+
+
+def status_rows(store: Store) -> list[OutletStatus]:
     """Per outlet: its last crawl, how long it took, and when the scheduler runs it next."""
-    planned = store.schedule_rows()
-    rows = []
-    for o in store.outlet_rows():
-        last = store.last_crawl(o["id"]) or {}
-        took = None
-        if last.get("started_at") and last.get("finished_at"):
-            took = round(
-                (
-                    datetime.fromisoformat(last["finished_at"])
-                    - datetime.fromisoformat(last["started_at"])
-                ).total_seconds(),
-                1,
-            )
-        rows.append(
-            {
-                **o,
-                "seconds": took,
-                "new_articles": last.get("new_articles"),
-                "updated_articles": last.get("updated_articles"),
-                "retry_after": last.get("retry_after"),
-                "next_run": planned.get(f"crawl:{o['id']}", {}).get("next_run"),
-                # without a complete listing a column's existence is unknown, never "no"
-                "column_listing": store.complete_listing(o["id"]),
-            }
-        )
-    return rows
+    return store.outlet_statuses()

@@ -14,18 +14,18 @@ import random
 import signal
 import threading
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from auditor import alerts, audit, checks, classify, export, jobs, labels, outfile, planning, topics
+from auditor import alerts, audit, checks, classify, jobs, labels, planning, topics
 from auditor import config as config_mod
+from auditor.clock import utcnow
 from auditor.crawl import crawl, select_outlets
 from auditor.errors import ModelError
-from auditor.fetch import utcnow
 from auditor.store import Store, from_iso
 
 log = logging.getLogger("auditor.schedule")
@@ -98,14 +98,7 @@ class Daemon:
             self._add(job_id, when)
 
     def _add(self, job_id: str, when: datetime) -> None:
-        self.scheduler.add_job(
-            self._guarded,
-            "date",
-            run_date=when,
-            id=job_id,
-            args=[job_id, *self._target(job_id)],
-            replace_existing=True,
-        )
+        self._plan_job(job_id, when)
         store = Store(self.db_path)
         try:
             store.set_schedule(job_id, when)
@@ -167,10 +160,14 @@ class Daemon:
         if next_run is None:
             next_run = self._default_next(job_id)
         store.set_schedule(job_id, next_run, utcnow(), status)
+        self._plan_job(job_id, next_run)
+
+    def _plan_job(self, job_id: str, when: datetime) -> None:
+        """The job's next (single) run: each run plans the one after it."""
         self.scheduler.add_job(
             self._guarded,
             "date",
-            run_date=next_run,
+            run_date=when,
             id=job_id,
             args=[job_id, *self._target(job_id)],
             replace_existing=True,
@@ -204,7 +201,7 @@ class Daemon:
         [report] = crawl(self.config, store, [outlet_id], stop=self.stop_event)
         if self.config.crawl.classify and report.status not in ("stopped", "skipped"):
             self._classify(store, outlet_id)
-        last = store.last_crawl(outlet_id) or {}
+        last = store.latest_crawl(outlet_id)
         failures = store.outlet_state(outlet_id).consecutive_failures
         outlet = self.config.outlet(outlet_id)
         s = self.config.schedule
@@ -213,7 +210,7 @@ class Daemon:
             outlet.crawl_interval_s or s.crawl_interval_s,
             s.jitter_s,
             failures,
-            last.get("retry_after"),
+            last.retry_after if last else None,
             s.max_backoff_s,
             self.rng,
         )
@@ -246,37 +243,11 @@ class Daemon:
         now = utcnow()
         jobs.run_audit(self.config, store, as_of=now)
         last_month = now.astimezone(self.tz).date().replace(day=1) - timedelta(days=1)
-        write_month(self.config, store, last_month)
+        jobs.write_month(self.config, store, last_month)
         from auditor import report  # loaded for this job only (matplotlib, openpyxl)
 
         for path in report.write_month(self.config, store, last_month, now):
             log.info("monthly report written: %s", path)
-
-
-def write_month(config, store: Store, day_in_month: date) -> list[Path]:
-    """The month's weekly and outlet CSVs, for the directive's monthly evaluation."""
-    first = day_in_month.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    folder = Path(config.schedule.reports_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{first:%Y-%m}"
-    column_ids = [c.id for c in config.campaign.columns]
-    names = {c.id: c.name for c in config.campaign.columns}
-    files = {
-        folder / f"{stem}-weekly.csv": export.to_csv(
-            export.WEEKLY, jobs.weekly_export(config, store, first, last), "vi"
-        ),
-        folder / f"{stem}-outlets.csv": export.to_csv(
-            export.outlet_columns(column_ids),
-            jobs.outlets_export(config, store),
-            "vi",
-            names,
-            ZoneInfo(config.timezone),
-        ),
-    }
-    for path, text in files.items():
-        log.info("monthly report written: %s", outfile.write_text(path, text))
-    return list(files)
 
 
 def _previous_fire(trigger: CronTrigger, now: datetime) -> datetime | None:

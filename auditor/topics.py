@@ -14,8 +14,8 @@ from pathlib import Path
 
 from auditor import classify
 from auditor.classify import LABELS, TOPICS, Example, Model
+from auditor.clock import utcnow
 from auditor.errors import ModelError
-from auditor.fetch import utcnow
 from auditor.store import Store
 
 log = logging.getLogger("auditor.topics")

@@ -330,3 +330,112 @@ class Harvest:
             return "ok"
         reached = any(r.status is not None and r.status < 400 for r in self.records)
         return "partial" if reached and (self.articles or self.not_modified) else "error"
+
+
+# -- what the store hands to the rules and the crawl ----------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnFacts:
+    """What the store knows of one column of one outlet."""
+
+    column_id: str
+    found_by: str  # evidence of where the column lives; "" when not found
+    articles: tuple[tuple[int, datetime], ...]  # (article id, published UTC)
+    coverage: tuple[tuple[datetime, datetime], ...]  # UTC intervals fully seen
+    on_topic: frozenset[int] | None = None  # ids of the column's articles on its topic
+    elsewhere: tuple[tuple[int, datetime], ...] = ()  # on-topic articles in no column
+    listing: str = ""  # a complete listing of the outlet's categories/tags/menu, and when
+    placed: str = ""  # the operator's word on where the column is, not yet seen there
+    sources: tuple[tuple[datetime, datetime, str], ...] = ()  # coverage with its listing
+    undated: tuple[tuple[datetime, datetime], ...] = ()  # spans of undated articles (undated.py)
+
+
+@dataclass(frozen=True)
+class OutletState:
+    """What the store remembers of an outlet between crawls (the crawl starts from it)."""
+
+    api_root: str = ""
+    api_note: str = ""
+    feeds: tuple[str, ...] = ()
+    column_feeds: tuple[tuple[str, str], ...] = ()  # (url, column id) found before
+    last_full_listing: datetime | None = None
+    rest_cursor: datetime | None = None
+    coverage_end: dict[str, datetime] | None = None  # latest end per source
+    consecutive_failures: int = 0
+    sections: tuple[tuple[str, str], ...] = ()  # (column id, url) found on menus
+    dated_urls: frozenset[str] = frozenset()  # stored articles that have a date
+    article_columns: dict[str, frozenset[str]] | None = None  # canonical URL → columns
+    homepage_at: datetime | None = None  # when a crawl last read the homepage
+    terms: tuple[Term, ...] = ()  # categories and tags seen before (REST ones with slugs)
+
+
+@dataclass(frozen=True)
+class CrawlRecord:
+    """One stored crawl of an outlet, as status, the digest and the scheduler read it."""
+
+    started_at: datetime | None
+    finished_at: datetime | None
+    status: str  # ok | partial | error | …
+    error: str
+    requests: int | None = None
+    new_articles: int | None = None
+    updated_articles: int | None = None
+    retry_after: float | None = None  # seconds a server asked the next crawl to wait
+
+    @property
+    def seconds(self) -> float | None:
+        """How long it took, to the tenth of a second."""
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return round((self.finished_at - self.started_at).total_seconds(), 1)
+
+
+@dataclass(frozen=True)
+class OutletStatus:
+    """What `auditor status` shows of an outlet (fields in the order --json gives them)."""
+
+    id: str
+    name: str
+    kind: str
+    url: str
+    group: str
+    api_root: str
+    api_note: str
+    feeds: tuple[tuple[str, str], ...]  # (url, column id or "")
+    last_crawl_at: datetime | None
+    last_status: str
+    last_error: str
+    last_full_listing_at: datetime | None
+    rest_cursor: datetime | None
+    consecutive_failures: int
+    homepage_at: datetime | None
+    articles: int  # live ones
+    undated: int  # live ones still without a date
+    last_reached: datetime | None  # the last crawl that was not an error
+    requests: int | None  # of the last crawl
+    seconds: float | None  # the last crawl's duration
+    new_articles: int | None
+    updated_articles: int | None
+    retry_after: float | None
+    next_run: datetime | None  # the scheduler's plan
+    column_listing: str  # the last complete listing of the columns, and when ("" if none)
+
+
+@dataclass(frozen=True)
+class BannerSeen:
+    """One stored banner check, as the rules over days read it."""
+
+    checked_at: datetime
+    verdict: str  # present | absent | unknown
+
+
+@dataclass(frozen=True)
+class FiledArticle:
+    """A live article with the columns it is filed in (the reports' topic findings)."""
+
+    id: int
+    title: str
+    url: str
+    published: datetime | None
+    columns: tuple[str, ...]

@@ -124,7 +124,7 @@ def build_store(config_path: str, db: str, args) -> dict:
     as_of = datetime(2019, 10, 14, tzinfo=UTC)
     reports = crawl(config, store, fetcher=fetcher, now=lambda: as_of)
     wall = time.perf_counter() - started
-    count = store.q("SELECT count(*) AS n FROM articles")[0]["n"]
+    count = store._q("SELECT count(*) AS n FROM articles")[0]["n"]
     store.close()
     failed = [r for r in reports if r.status != "ok"]
     if failed:

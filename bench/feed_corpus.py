@@ -215,8 +215,8 @@ def compare(feed: Feed, base: str, store: Store, tally: Tally) -> str:
     fp = feedparser.parse(url)  # feedparser's own HTTP reading of the same answer
     if _json_items(feed.body) is not None:  # feedparser 6 does not read JSON Feed
         fp = {"entries": _json_items(feed.body), "href": url}
-    rows = store.q("SELECT * FROM articles WHERE outlet_id = ?", (f"f{feed.n}",))
-    crawl_row = store.q("SELECT * FROM crawls WHERE outlet_id = ?", (f"f{feed.n}",))[0]
+    rows = store._q("SELECT * FROM articles WHERE outlet_id = ?", (f"f{feed.n}",))
+    crawl_row = store._q("SELECT * FROM crawls WHERE outlet_id = ?", (f"f{feed.n}",))[0]
     entries = list(fp["entries"])
     _entries(feed, entries, rows, crawl_row, tally)
     index = _index(rows)

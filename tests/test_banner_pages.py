@@ -232,7 +232,7 @@ def verdicts(tmp_path_factory):
         with open(out, "w") as f, contextlib.redirect_stdout(f):
             main(["-q", "--config", config, "--db", str(db), "banner", "--json"])
         got = {r["outlet_id"]: r for r in json.loads(out.read_text())}
-        stored = Store(db).q("SELECT outlet_id, verdict, error FROM banner_checks")
+        stored = Store(db)._q("SELECT outlet_id, verdict, error FROM banner_checks")
         return {name: (got[f"o{i}"], stored) for i, name in enumerate(PAGES)}
     finally:
         for s in servers:

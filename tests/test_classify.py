@@ -232,7 +232,7 @@ def test_topics_in_the_audit(tmp_path, serve, capsys):
     base = ["-q", "--models", str(MODELS), "--db", str(db)]
     column = write_config(tmp_path, outlet)
     assert main([*base, "--config", column, "crawl"]) == 0
-    assert Store(db).q("SELECT count(*) AS n FROM predictions")[0]["n"] == 4
+    assert Store(db)._q("SELECT count(*) AS n FROM predictions")[0]["n"] == 4
     assert main([*base, "--config", column, "audit", "--as-of", "2017-10-20"]) == 0
     capsys.readouterr()
     assert main([*base, "--config", column, "export", "weekly"]) == 0
@@ -258,7 +258,7 @@ def test_topics_in_the_audit(tmp_path, serve, capsys):
         .replace("min_articles_per_week: 2", "min_articles_per_week: 2\n  count: column_on_topic")
     )
     Path(on_topic).write_text(text, encoding="utf-8")
-    [first] = Store(db).q("SELECT id FROM articles WHERE title LIKE 'LĐLĐ tỉnh ký%'")
+    [first] = Store(db)._q("SELECT id FROM articles WHERE title LIKE 'LĐLĐ tỉnh ký%'")
     assert main([*base, "--config", on_topic, "label", str(first["id"]), "khac"]) == 0
     capsys.readouterr()
     assert main([*base, "--config", on_topic, "audit", "--as-of", "2017-10-20", "--json"]) == 0

@@ -137,13 +137,13 @@ def test_bad_invocation(world, args, code, message, tmp_path, monkeypatch, capsy
 
 
 def test_a_bug_is_one_line_and_its_traceback_only_with_v(monkeypatch, capsys, tmp_path):
-    from auditor import cli
+    from auditor import cli, shipped
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli.shipped, "config_file", broken)
+    monkeypatch.setattr(shipped, "config_file", broken)
     assert main(["init"]) == cli.EX_BUG
     err = capsys.readouterr().err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1

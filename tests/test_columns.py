@@ -197,7 +197,7 @@ def test_duplicate_category_counts_for_its_column_on_a_loopback_site(tmp_path, s
     cats = {"loi_ich_doan_vien": {10, 13}, "thiet_che_cong_doan": {11}}
     assert weekly(out) == expected_weekly(site, "dup", "Hai", cats, AS_OF)
     store = Store(db)
-    sources = store.q(
+    sources = store._q(
         "SELECT value, rule FROM column_sources WHERE outlet_id = 'dup' AND "
         "column_id = 'loi_ich_doan_vien' AND kind = 'category'"
     )
@@ -205,7 +205,7 @@ def test_duplicate_category_counts_for_its_column_on_a_loopback_site(tmp_path, s
         ("Công đoàn vì lợi ích đoàn viên", "name"),
         ("cong doan vi loi ich doan vien", "name without diacritics"),
     }
-    linked = store.q(
+    linked = store._q(
         "SELECT count(*) AS n FROM article_columns WHERE column_id = 'loi_ich_doan_vien'"
     )
     assert linked[0]["n"] == sum(1 for p in site.posts if {10, 13} & set(p.categories))
@@ -239,17 +239,17 @@ def test_category_names_are_stored_as_published(tmp_path, serve, rest):
     db = tmp_path / "a.db"
     assert run(config, db, "crawl") == 0
     store = Store(db)
-    names = {r["name"] for r in store.q("SELECT name FROM terms WHERE outlet_id = 'pub'")}
+    names = {r["name"] for r in store._q("SELECT name FROM terms WHERE outlet_id = 'pub'")}
     assert unicodedata.normalize("NFC", NFD_NAME) in names and OLD_TONES in names
     assert "Thời sự & bình luận" in names
     assert all(unicodedata.is_normalized("NFC", n) for n in names)
-    sources = store.q("SELECT column_id, value FROM column_sources WHERE kind = 'category'")
+    sources = store._q("SELECT column_id, value FROM column_sources WHERE kind = 'category'")
     assert {(r["column_id"], r["value"]) for r in sources} == {
         ("loi_ich_doan_vien", unicodedata.normalize("NFC", NFD_NAME)),
     }
     in_articles = {
         t["name"]
-        for r in store.q("SELECT terms FROM articles")
+        for r in store._q("SELECT terms FROM articles")
         for t in json.loads(r["terms"])
         if t["name"]
     }

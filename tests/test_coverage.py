@@ -70,7 +70,7 @@ def test_section_feeds_found_on_the_homepage_cover_only_their_column(tmp_path, s
     own = status_of(full, "dai_hoi_cong_doan", "2017-W47")["covered_by"]
     assert "dai-hoi.rss" in own and "announced by its section page" in own
     assert status_of(full, "loi_ich_doan_vien", "2017-W45")["covered_by"] == ""
-    coverage = Store(db).q("SELECT DISTINCT column_id, source, scope FROM coverage")
+    coverage = Store(db)._q("SELECT DISTINCT column_id, source, scope FROM coverage")
     assert all(r["scope"] for r in coverage)
     assert {r["column_id"] for r in coverage if r["source"].endswith("loi-ich.rss")} == {
         "loi_ich_doan_vien"
@@ -88,7 +88,7 @@ def test_a_second_crawl_answered_304_keeps_what_the_first_proved(tmp_path, serve
     assert run(config, db, "crawl") == 0
     portal.site.log.clear()
     out = crawl_audit_export(config, db, tmp_path)
-    statuses = {r["status"] for r in Store(db).q("SELECT status FROM fetches")}
+    statuses = {r["status"] for r in Store(db)._q("SELECT status FROM fetches")}
     assert 304 in statuses
     assert weekly(out) == portal_expectation(portal, "cms", "Cổng")
 
@@ -244,13 +244,13 @@ def test_audit_as_of_out_of_range_changes_nothing(tmp_path, serve, capsys):
     db = tmp_path / "a.db"
     assert run(config, db, "crawl") == 0
     assert run(config, db, "audit", "--as-of", AS_OF.isoformat()) == 0
-    before = Store(db).q("SELECT count(*) AS n FROM audit_runs")[0]["n"]
+    before = Store(db)._q("SELECT count(*) AS n FROM audit_runs")[0]["n"]
     tomorrow = (datetime.now(VN).date() + timedelta(days=1)).isoformat()
     for day in ("1999-01-01", "2017-09-19", tomorrow):
         capsys.readouterr()
         assert run(config, db, "audit", "--as-of", day) == 2, day
         assert "--as-of" in capsys.readouterr().err
-    assert Store(db).q("SELECT count(*) AS n FROM audit_runs")[0]["n"] == before
+    assert Store(db)._q("SELECT count(*) AS n FROM audit_runs")[0]["n"] == before
     assert run(config, db, "audit", "--as-of", "2017-09-20") == 0  # the start itself is fine
 
 
@@ -316,12 +316,12 @@ def test_coverage_written_before_scopes_is_believed_only_when_it_was_the_columns
     store = Store(path)  # applies m007
     scopes = {
         (r["source"], r["column_id"]): r["scope"]
-        for r in store.q("SELECT source, column_id, scope FROM coverage")
+        for r in store._q("SELECT source, column_id, scope FROM coverage")
     }
     assert scopes[("rest", "dai_hoi_cong_doan")] == "site-wide: the REST posts endpoint"
     assert scopes[(f"feed:{own}", "thiet_che_cong_doan")] == "the column's own feed"
     assert all(scopes[(f"feed:{site}", c)] is None for c in COLUMN_NAMES)
-    assert store.q("SELECT listing FROM crawls")[0]["listing"] == "REST categories and tags"
+    assert store._q("SELECT listing FROM crawls")[0]["listing"] == "REST categories and tags"
     assert store.outlet_state("x").coverage_end == {
         "rest": datetime.fromisoformat("2017-12-01T00:00:00+00:00"),
         f"feed:{own}": datetime.fromisoformat("2017-12-01T00:00:00+00:00"),

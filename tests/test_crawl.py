@@ -184,15 +184,15 @@ def test_rest_and_rss_copies_are_one_article(tmp_path, outlets):
     assert run(config, db, "crawl") == 0
     store = Store(db)
     published = [p for p in good.site.posts if p.status == "publish"]
-    rows = store.q("SELECT sources FROM articles")
+    rows = store._q("SELECT sources FROM articles")
     assert len(rows) == len(published)
     assert sum('"rss"' in r["sources"] for r in rows) >= 10  # the feed's copies merged in
-    two = store.q(
+    two = store._q(
         "SELECT count(*) AS n FROM article_columns ac JOIN articles a ON "
         "a.id = ac.article_id WHERE a.title = 'Nhà ở công nhân và ưu đãi'"
     )
     assert two[0]["n"] == 2
-    titles = {r["title"] for r in store.q("SELECT title FROM articles")}
+    titles = {r["title"] for r in store._q("SELECT title FROM articles")}
     assert "Bài số 1 – tin công đoàn" in titles  # &#8211; decoded
     pages = [p for p in good.site.log if "wp/v2/posts" in p]
     assert len(pages) == 2  # 130 posts at per_page=100
@@ -206,12 +206,13 @@ def test_second_crawl_adds_nothing_and_asks_incrementally(tmp_path, outlets):
     good.site.log.clear()
     assert run(config, db, "crawl", "--json") == 0
     store = Store(db)
-    last = store.q("SELECT * FROM crawls ORDER BY id DESC LIMIT 1")[0]
+    last = store._q("SELECT * FROM crawls ORDER BY id DESC LIMIT 1")[0]
     assert last["new_articles"] == 0 and last["updated_articles"] == 0
     posts = [p for p in good.site.log if "wp/v2/posts" in p]
     assert posts and all("modified_after" in p for p in posts)
     statuses = {
-        r["status"] for r in store.q("SELECT status FROM fetches WHERE crawl_id = ?", (last["id"],))
+        r["status"]
+        for r in store._q("SELECT status FROM fetches WHERE crawl_id = ?", (last["id"],))
     }
     assert 304 in statuses  # the feed answered "not modified"
 
@@ -221,9 +222,9 @@ def test_second_crawl_adds_nothing_and_asks_incrementally(tmp_path, outlets):
     site.posts[0].title = "Bài số 1 đã sửa"
     site.posts[0].modified = datetime(2017, 12, 22, 10, tzinfo=VN)
     assert run(config, db, "crawl") == 0
-    last = store.q("SELECT * FROM crawls ORDER BY id DESC LIMIT 1")[0]
+    last = store._q("SELECT * FROM crawls ORDER BY id DESC LIMIT 1")[0]
     assert last["new_articles"] == 1 and last["updated_articles"] >= 1
-    assert store.q("SELECT 1 FROM articles WHERE title = 'Bài số 1 đã sửa'")
+    assert store._q("SELECT 1 FROM articles WHERE title = 'Bài số 1 đã sửa'")
 
 
 def test_broken_outlet_shows_in_status(tmp_path, outlets, capsys):
@@ -251,7 +252,7 @@ def test_interrupted_crawl_leaves_store_as_it_was(tmp_path, outlets, monkeypatch
     config = one_outlet(tmp_path, good.url)
     db = tmp_path / "audit.db"
     assert run(config, db, "crawl") == 0
-    before = Store(db).q("SELECT count(*) AS n FROM articles")[0]["n"]
+    before = Store(db)._q("SELECT count(*) AS n FROM articles")[0]["n"]
     good.site.posts.append(FakePost(500, "Mới", datetime(2017, 12, 22, 9, tzinfo=VN), (10,)))
 
     def boom(self, h):
@@ -261,10 +262,10 @@ def test_interrupted_crawl_leaves_store_as_it_was(tmp_path, outlets, monkeypatch
     assert run(config, db, "crawl") == 130  # click reports the interrupt as "Aborted."
     monkeypatch.undo()
     store = Store(db)
-    assert store.q("SELECT count(*) AS n FROM articles")[0]["n"] == before
-    assert store.q("SELECT count(*) AS n FROM crawls")[0]["n"] == 1
+    assert store._q("SELECT count(*) AS n FROM articles")[0]["n"] == before
+    assert store._q("SELECT count(*) AS n FROM crawls")[0]["n"] == 1
     assert run(config, db, "crawl") == 0
-    assert store.q("SELECT count(*) AS n FROM articles")[0]["n"] == before + 1
+    assert store._q("SELECT count(*) AS n FROM articles")[0]["n"] == before + 1
 
 
 def test_export_before_any_audit_says_so(tmp_path, capsys):
@@ -302,13 +303,13 @@ def test_unpublished_posts_leave_but_a_short_listing_erases_nothing(tmp_path, se
     db = tmp_path / "a.db"
     assert run(config, db, "crawl") == 0
     live = "SELECT count(*) AS n FROM articles WHERE removed_at IS NULL"
-    before = Store(db).q(live)[0]["n"]
+    before = Store(db)._q(live)[0]["n"]
     site.posts[5].status = "trash"  # one post unpublished: it leaves the audit
     assert run(config, db, "crawl") == 0
-    assert Store(db).q(live)[0]["n"] == before - 1
+    assert Store(db)._q(live)[0]["n"] == before - 1
     kept = site.posts[:40]  # a broken server lists a third of the posts
     site.posts[:] = kept
     assert run(config, db, "crawl") == 0
-    assert Store(db).q(live)[0]["n"] == before - 1
-    notes = Store(db).q("SELECT notes FROM crawls ORDER BY id DESC LIMIT 1")[0]["notes"]
+    assert Store(db)._q(live)[0]["n"] == before - 1
+    notes = Store(db)._q("SELECT notes FROM crawls ORDER BY id DESC LIMIT 1")[0]["notes"]
     assert "not marking them removed" in notes

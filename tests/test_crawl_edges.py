@@ -33,7 +33,7 @@ def test_closed_rest_api_is_audited_from_feeds(tmp_path, serve):
     )
     db = tmp_path / "a.db"
     assert run(config, db, "crawl") == 0  # a closed API is not a failure of the outlet
-    crawl = Store(db).q("SELECT * FROM crawls")[0]
+    crawl = Store(db)._q("SELECT * FROM crawls")[0]
     assert crawl["status"] == "ok" and "rest_not_logged_in" in crawl["notes"]
     assert any("paged=" in p for p in site.log)
     rows = audit_and_export(config, db, tmp_path)
@@ -88,7 +88,7 @@ def test_rest_route_without_pretty_permalinks(tmp_path, serve):
     )
     store = Store(db)
     published = [p for p in site.posts if p.status == "publish"]
-    assert store.q("SELECT count(*) AS n FROM articles")[0]["n"] == len(published)
+    assert store._q("SELECT count(*) AS n FROM articles")[0]["n"] == len(published)
     rows = audit_and_export(config, db, tmp_path)
     assert rows == expected_weekly(site, "plain", "Thường", COLUMN_CATS, AS_OF)
 

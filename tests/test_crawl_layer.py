@@ -340,7 +340,7 @@ def test_a_rest_post_and_its_feed_copy_at_another_url_are_one_article(tmp_path):
     )
     store = Store(tmp_path / "s.db")
     save_harvest(store, wp_harvest(site, store, NOW), CAMPAIGN)
-    rows = store.q("SELECT wp_id, url, sources, aliases FROM articles ORDER BY wp_id")
+    rows = store._q("SELECT wp_id, url, sources, aliases FROM articles ORDER BY wp_id")
     assert [r["wp_id"] for r in rows] == [41, 42]
     assert rows[0]["url"] == f"{SITE}2017/10/02/bai-41"
     assert "nha-o-cong-nhan" in rows[0]["aliases"]
@@ -356,7 +356,7 @@ def test_a_post_missing_from_a_later_full_listing_no_longer_counts(tmp_path):
     assert (week.articles, week.status) == (2, "met")
     later = NOW + timedelta(days=8)  # the next full listing is due
     save_harvest(store, wp_harvest(rest_site(posts[:-1]), store, later), CAMPAIGN)
-    removed = store.q("SELECT wp_id FROM articles WHERE removed_at IS NOT NULL")
+    removed = store._q("SELECT wp_id FROM articles WHERE removed_at IS NOT NULL")
     assert [r["wp_id"] for r in removed] == [9]
     week = _week(store, "2017-W41", later)
     assert (week.articles, week.status) == (1, "missed")

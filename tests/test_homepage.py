@@ -65,7 +65,7 @@ def test_banner_verdicts_with_evidence(tmp_path, serve, capsys):
     assert got["image"]["image_url"].endswith("/img/b1.png")
     assert "LẦN THỨ XII" in got["image"]["ocr_text"]
     assert got["down"]["verdict"] == "unknown" and "connection failed" in got["down"]["error"]
-    stored = Store(db).q("SELECT outlet_id, verdict FROM banner_checks")
+    stored = Store(db)._q("SELECT outlet_id, verdict FROM banner_checks")
     assert len(stored) == 5
 
 
@@ -134,7 +134,7 @@ def test_menu_sections_are_audited_from_listings_feeds_and_article_pages(tmp_pat
     rows = audit_weekly(config, tmp_path / "a.db", capsys)
     check_counts(rows, portal)
     assert "/chuyen-muc/thiet-che-cong-doan/trang-3.html" in portal.site.log
-    evidence = Store(tmp_path / "a.db").q("SELECT column_id, evidence FROM column_sources")
+    evidence = Store(tmp_path / "a.db")._q("SELECT column_id, evidence FROM column_sources")
     assert any("Thiết chế CĐ" in e["evidence"] for e in evidence)
 
 
@@ -196,5 +196,5 @@ def test_discover_all_refreshes_the_store(tmp_path, serve, capsys):
     db = tmp_path / "a.db"
     assert main(["-q", "--config", path, "--db", str(db), "discover", "--all"]) == 0
     assert "thiet_che_cong_doan" in capsys.readouterr().out
-    found = {r["column_id"] for r in Store(db).q("SELECT column_id FROM sections")}
+    found = {r["column_id"] for r in Store(db)._q("SELECT column_id FROM sections")}
     assert found == {"thiet_che_cong_doan", "loi_ich_doan_vien", "dai_hoi_cong_doan"}

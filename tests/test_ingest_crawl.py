@@ -60,7 +60,7 @@ def html_route(head: str):
 
 
 def articles(db) -> list[dict]:
-    return Store(db).q("SELECT * FROM articles ORDER BY id")
+    return Store(db)._q("SELECT * FROM articles ORDER BY id")
 
 
 def test_same_guid_under_three_urls_counts_once_across_crawls(tmp_path, serve):
@@ -107,7 +107,7 @@ def test_stored_copies_found_to_be_one_article_are_folded(tmp_path, serve):
     run(config, db, "crawl")
     [row] = articles(db)
     assert json.loads(row["aliases"]) == [f"{server.url}/b"]
-    assert Store(db).q("SELECT count(*) AS n FROM crawls WHERE updated_articles > 0")[0]["n"] == 1
+    assert Store(db)._q("SELECT count(*) AS n FROM crawls WHERE updated_articles > 0")[0]["n"] == 1
 
 
 def test_a_second_crawl_of_an_unchanged_feed_updates_nothing(tmp_path, serve):
@@ -120,7 +120,7 @@ def test_a_second_crawl_of_an_unchanged_feed_updates_nothing(tmp_path, serve):
     feed["body"] = rss(same, copy)
     run(config, db, "crawl")
     run(config, db, "crawl")
-    crawls = Store(db).q("SELECT new_articles, updated_articles FROM crawls ORDER BY id")
+    crawls = Store(db)._q("SELECT new_articles, updated_articles FROM crawls ORDER BY id")
     assert [(c["new_articles"], c["updated_articles"]) for c in crawls] == [(1, 0), (0, 0)]
     assert articles(db)[0]["title"] == "Bản hai"  # the newer copy, whole
 
@@ -160,7 +160,7 @@ def test_what_stays_undated_is_counted_and_keeps_its_weeks_unknown(tmp_path, ser
     config, db = outlet_config(tmp_path, server.url), tmp_path / "a.db"
     assert run(config, db, "crawl") == 0
     store = Store(db)
-    assert store.q("SELECT undated FROM crawls")[0]["undated"] == 1
+    assert store._q("SELECT undated FROM crawls")[0]["undated"] == 1
     capsys.readouterr()
     assert run(config, db, "status", "--json") == 0
     [row] = json.loads(capsys.readouterr().out)
@@ -239,7 +239,7 @@ def test_entries_without_a_link_are_skipped_and_counted(tmp_path, serve):
     )
     config, db = outlet_config(tmp_path, server.url), tmp_path / "a.db"
     assert run(config, db, "crawl") == 0
-    crawl = Store(db).q("SELECT skipped, notes FROM crawls")[0]
+    crawl = Store(db)._q("SELECT skipped, notes FROM crawls")[0]
     assert crawl["skipped"] == 1 and "no link and no http(s) guid: 1" in crawl["notes"]
 
 

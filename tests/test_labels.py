@@ -88,8 +88,8 @@ def test_outlets_in_vietnamese(demo, capsys):
 def test_articles_show_the_model_and_the_person_in_local_time(demo, capsys):
     args, db = demo
     store = Store(db)
-    stored = {r["id"]: r for r in store.q("SELECT id, published FROM articles")}
-    predicted = {r["article_id"]: r for r in store.q("SELECT * FROM predictions")}
+    stored = {r["id"]: r for r in store._q("SELECT id, published FROM articles")}
+    predicted = {r["article_id"]: r for r in store._q("SELECT * FROM predictions")}
     store.close()
     rows = export(capsys, args, "articles")
     by_id = {int(r["article_id"]): r for r in rows}

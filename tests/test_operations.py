@@ -64,7 +64,7 @@ def test_locks_block_others_and_expire(tmp_path):
     assert holder["owner"] == "me"
     assert store.acquire_lock("crawl:x", "you", 60, NOW + timedelta(seconds=61)) is None
     store.release_lock("crawl:x", "you")
-    assert store.q("SELECT count(*) AS n FROM locks")[0]["n"] == 0
+    assert store._q("SELECT count(*) AS n FROM locks")[0]["n"] == 0
 
 
 def test_lock_of_a_dead_process_is_taken_over(tmp_path):

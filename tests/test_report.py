@@ -69,7 +69,7 @@ def seeded(tmp_path_factory):
         db = folder / "audit.db"
         assert run(config, db, "crawl") == 1  # one outlet is down, the others are stored
     store = Store(db)
-    script_id = store.q("SELECT id FROM articles WHERE title LIKE '<script>%'")[0]["id"]
+    script_id = store._q("SELECT id FROM articles WHERE title LIKE '<script>%'")[0]["id"]
     # a person marks it off topic, and its address turns hostile: the list shows it as text
     assert run(config, db, "label", str(script_id), "khac") == 0
     with store.transaction():

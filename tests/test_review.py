@@ -45,7 +45,7 @@ def test_review_on_the_demo_store(tmp_path, capsys):
     base = ["-q", "--config", str(tmp_path / "demo-config.yaml"), "--db", str(tmp_path / "demo.db")]
     store = Store(tmp_path / "demo.db")
     # the model doubts one filed article: it must come first, with its column and URL
-    [doubted] = store.q(
+    [doubted] = store._q(
         "SELECT a.id, a.url, ac.column_id FROM articles a JOIN article_columns ac "
         "ON ac.article_id = a.id ORDER BY a.id LIMIT 1"
     )

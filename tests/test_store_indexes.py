@@ -7,8 +7,8 @@ def test_status_counts_live_articles_from_an_index(tmp_path, monkeypatch):
     """outlet_rows (status, export outlets) counts each outlet's live articles."""
     store = Store(tmp_path / "s.db")
     seen = []
-    real_q = store.q
-    monkeypatch.setattr(store, "q", lambda sql, params=(): seen.append(sql) or real_q(sql, params))
+    real_q = store._q
+    monkeypatch.setattr(store, "_q", lambda sql, params=(): seen.append(sql) or real_q(sql, params))
     store.outlet_rows()
     plan = " | ".join(r["detail"] for r in real_q("EXPLAIN QUERY PLAN " + seen[0]))
     assert "SEARCH a USING COVERING INDEX articles_live" in plan, plan

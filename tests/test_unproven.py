@@ -72,7 +72,7 @@ def test_a_duplicate_category_behind_a_closed_api_never_lends_its_twin_coverage(
     assert weekly(out) == want
     statuses = {r["status"] for r in want if r["column_id"] == LOI_ICH}
     assert {"unknown", "met"} <= statuses  # the data make the point
-    notes = Store(db).q("SELECT notes FROM crawls")[0]["notes"]
+    notes = Store(db)._q("SELECT notes FROM crawls")[0]["notes"]
     assert ("prove none of its weeks" in notes) == (13 not in cat_from)
     # a second crawl of the unchanged site (every feed answers 304) proves the same
     assert run(config, db, "crawl") == 0
@@ -120,11 +120,11 @@ def test_a_duplicate_found_only_by_a_later_crawl_withdraws_what_one_feed_claimed
     assert run(config, db, "crawl") == 0
     store = Store(db)
     own = "SELECT count(*) AS n FROM coverage WHERE column_id = ? AND source LIKE '%category_name%'"
-    assert store.q(own, (LOI_ICH,))[0]["n"] >= 1
+    assert store._q(own, (LOI_ICH,))[0]["n"] >= 1
     last = max(p.date for p in site.posts)
     site.posts.append(type(site.posts[0])(999, "Bài mới", last + timedelta(days=1), (13,)))
     assert run(config, db, "crawl") == 0
-    assert store.q(own, (LOI_ICH,))[0]["n"] == 0
+    assert store._q(own, (LOI_ICH,))[0]["n"] == 0
 
 
 # -- entries skipped for want of a link ---------------------------------------------------
@@ -197,7 +197,7 @@ def test_an_entry_skipped_for_want_of_a_link_keeps_its_week_open(
     )
     db = tmp_path / "a.db"
     assert run(config, db, "crawl") == 0
-    crawl = Store(db).q("SELECT skipped FROM crawls")[0]
+    crawl = Store(db)._q("SELECT skipped FROM crawls")[0]
     assert crawl["skipped"] == 1
     assert run(config, db, "audit", "--as-of", "2017-10-29") == 0
     out = tmp_path / "w.csv"
@@ -307,8 +307,8 @@ def test_what_guessed_category_feeds_proved_before_is_proven_again(tmp_path):
     db["http_cache"].insert({"url": "http://x.vn/feed/", "etag": '"b"'})
     db.conn.close()
     store = Store(path)  # applies m013
-    assert {r["source"] for r in store.q("SELECT source FROM coverage")} == {
+    assert {r["source"] for r in store._q("SELECT source FROM coverage")} == {
         "rest",
         "feed:http://x.vn/feed/",
     }
-    assert [r["url"] for r in store.q("SELECT url FROM http_cache")] == ["http://x.vn/feed/"]
+    assert [r["url"] for r in store._q("SELECT url FROM http_cache")] == ["http://x.vn/feed/"]

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from auditor import checks, jobs
+from auditor import jobs
+from auditor.banner_days import banner_summary
 from auditor.report import judge
 from auditor.report.kinds import family
 from auditor.report.model import (
@@ -20,7 +20,7 @@ from auditor.report.model import (
     WeekRef,
 )
 from auditor.store import Store, iso
-from auditor.types import Config
+from auditor.types import Config, CrawlRecord, FiledArticle
 
 ISSUES = ("never_opened", "opened_late", "fell_silent", "banner_absent", "unreachable")
 
@@ -78,7 +78,7 @@ def _outlet(config, store, span, oid, latest, weekly, outlet_rows, stored) -> Ou
     name = conf.name if conf else stored.get("name") or oid
     kind = conf.kind if conf else stored.get("kind") or "website"
     group = conf.group if conf else ""
-    last = store.last_crawl(oid) or {}
+    last = store.latest_crawl(oid)
     reached = store.last_success(oid) is not None
     view = OutletView(
         id=oid,
@@ -88,9 +88,9 @@ def _outlet(config, store, span, oid, latest, weekly, outlet_rows, stored) -> Ou
         group=group,
         reached=reached,
         audited=oid in latest,
-        last_crawl_at=last.get("started_at") or "",
-        last_status=last.get("status") or "",
-        last_error=last.get("error") or "",
+        last_crawl_at=iso(last.started_at) or "" if last else "",
+        last_status=last.status if last else "",
+        last_error=last.error if last else "",
         unreachable_since=_unreachable_since(store, oid, last),
     )
     if view.audited:
@@ -98,7 +98,7 @@ def _outlet(config, store, span, oid, latest, weekly, outlet_rows, stored) -> Ou
         export_row = next((r for r in outlet_rows if r["outlet_id"] == oid), {})
         raw = {r["column_id"]: r for r in store.column_rows({oid: latest[oid]})}
         rows = [r for r in weekly if r["outlet_id"] == oid]
-        failed = last.get("status") == "error"
+        failed = last is not None and last.status == "error"
         view.columns = [
             _column(cid, cname, raw.get(cid, {}), export_row, rows, reached, failed)
             for cid, cname in ((c.id, c.name) for c in config.campaign.columns)
@@ -136,15 +136,15 @@ def _banner(config, store, span, view, export_row):
     as_of = datetime.fromisoformat(view.as_of)
     first = max(span.first, campaign.start)
     last = min(span.last, campaign.end, as_of.astimezone(tz).date())
-    rows = store.banner_checks(view.id, as_of)
-    summary = checks.banner_summary(rows, first, last, tz)
+    rows = store.banner_seen(view.id, as_of)
+    summary = banner_summary(rows, first, last, tz)
     state = judge.banner_state(rows, first, last, tz)
     return judge.banner_view(required, state, summary, export_row.get("banner_share"))
 
 
-def _unreachable_since(store: Store, oid: str, last: dict) -> str:
+def _unreachable_since(store: Store, oid: str, last: CrawlRecord | None) -> str:
     """The first failed crawl after the last one that got through (the alerts' reading)."""
-    if last.get("status") != "error":
+    if last is None or last.status != "error":
         return ""
     return store.failing_since(oid)
 
@@ -164,14 +164,14 @@ def _topics(config, store, outlets, weeks) -> tuple[list[TopicShare], list[Artic
         topics = store.topics_of(o.id)
         for share in shares.values():
             share.classified = share.classified or bool(topics)
-        for a in _articles(store, o.id, start, until):
+        for a in store.filed_articles(o.id, start, until):
             notes += _notes_for(a, o, topics, shares)
     return list(shares.values()), notes
 
 
-def _notes_for(a: dict, o: OutletView, topics: dict, shares: dict) -> list[ArticleNote]:
-    filed = [c for c in json.loads(a["columns"] or "[]") if c in shares]
-    labels = topics.get(a["id"])
+def _notes_for(a: FiledArticle, o: OutletView, topics: dict, shares: dict) -> list[ArticleNote]:
+    filed = [c for c in a.columns if c in shares]
+    labels = topics.get(a.id)
     out = []
     for cid in filed:
         share = shares[cid]
@@ -187,18 +187,8 @@ def _notes_for(a: dict, o: OutletView, topics: dict, shares: dict) -> list[Artic
     return out
 
 
-def _note(finding: str, a: dict, o: OutletView, cid: str) -> ArticleNote:
-    return ArticleNote(finding, o.id, o.name, cid, a["title"] or "", a["url"] or "", a["published"])
-
-
-def _articles(store: Store, oid: str, start: datetime, end: datetime) -> list[dict]:
-    return store.q(
-        "SELECT a.id, a.title, a.url, a.published, (SELECT json_group_array(ac.column_id) "
-        "FROM article_columns ac WHERE ac.article_id = a.id) AS columns FROM articles a "
-        "WHERE a.outlet_id = ? AND a.removed_at IS NULL AND a.published >= ? "
-        "AND a.published < ? ORDER BY a.published",
-        (oid, iso(start), iso(end)),
-    )
+def _note(finding: str, a: FiledArticle, o: OutletView, cid: str) -> ArticleNote:
+    return ArticleNote(finding, o.id, o.name, cid, a.title, a.url, iso(a.published))
 
 
 def _day(text: str) -> date:

@@ -8,10 +8,12 @@ was not seen is never counted against anyone.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
+from auditor.banner_days import banner_days
 from auditor.report.model import BannerView, ColumnView, FollowUp, OutletView
+from auditor.types import BannerSeen
 
 
 def existence(raw: object, reached: bool, last_failed: bool) -> str:
@@ -57,15 +59,13 @@ def _column_reasons(columns: list[ColumnView]) -> list[tuple[str, dict]]:
     return reasons
 
 
-def banner_state(checks: list[dict], first: date, last: date, tz: ZoneInfo) -> tuple[str, str]:
+def banner_state(
+    checks: list[BannerSeen], first: date, last: date, tz: ZoneInfo
+) -> tuple[str, str]:
     """(verdict, absent since) over [first, last], read by day as `export outlets` reads
     them (seen once that day = present; unknown checks do not count): the last checked
     day decides, and an absence runs from the day after the banner was last seen."""
-    days: dict[date, bool] = {}
-    for c in checks:
-        day = datetime.fromisoformat(c["checked_at"]).astimezone(tz).date()
-        if first <= day <= last and c["verdict"] != "unknown":
-            days[day] = days.get(day, False) or c["verdict"] == "present"
+    days = banner_days(checks, first, last, tz)
     if not days:
         return "unknown", ""
     ordered = sorted(days.items())
@@ -139,7 +139,7 @@ def share_meeting(outlets: list[OutletView], column_id: str, week: str) -> float
 def banner_view(
     required: bool, state: tuple[str, str], summary: dict, share_to_date: float | None
 ) -> BannerView:
-    """summary: checks.banner_summary over the period (the function `export outlets` uses)."""
+    """summary: banner_days.banner_summary over the period (the function `export outlets` uses)."""
     if not required:
         return BannerView(False, "not_required", share_to_date=share_to_date)
     return BannerView(

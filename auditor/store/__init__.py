@@ -4,7 +4,8 @@ WAL and a busy timeout let the scheduler and a shell command share one file; eve
 of one outlet's crawl is one IMMEDIATE transaction, so an interrupted run leaves the store
 as it was before that outlet. The SQL is split by what it serves: crawls.py (before and
 after a crawl), columns.py (columns, facts for the audit, topics), results.py (audit runs,
-exports, banner checks, locks, the schedule); schema.py holds the migrations.
+exports, banner checks, locks, the schedule), reads.py (typed reads for status, the
+digest, the reports); schema.py holds the migrations.
 """
 
 from __future__ import annotations
@@ -19,15 +20,17 @@ from sqlite_utils import Database
 from auditor.errors import StoreError
 from auditor.store.columns import ColumnRows
 from auditor.store.crawls import CrawlRows
+from auditor.store.reads import ReadRows
 from auditor.store.results import ResultRows
-from auditor.store.rows import OutletState, from_iso, iso, row_to_article
+from auditor.store.rows import from_iso, iso, row_to_article
 from auditor.store.schema import migrations
+from auditor.types import OutletState
 
 __all__ = ["OutletState", "Store", "from_iso", "iso", "row_to_article"]
 BUSY_TIMEOUT_S = 60
 
 
-class Store(CrawlRows, ColumnRows, ResultRows):
+class Store(CrawlRows, ColumnRows, ResultRows, ReadRows):
     def __init__(self, path: str | Path):
         self.path = str(path)
         try:
@@ -59,5 +62,6 @@ class Store(CrawlRows, ColumnRows, ResultRows):
             raise
         conn.execute("COMMIT")
 
-    def q(self, sql: str, params: tuple | dict = ()) -> list[dict]:
+    def _q(self, sql: str, params: tuple | dict = ()) -> list[dict]:
+        """Raw SQL stays inside this package: callers ask by name (reads.py and the rest)."""
         return list(self.db.query(sql, params))

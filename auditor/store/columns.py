@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from auditor.audit import ColumnFacts
 from auditor.errors import InputError
 from auditor.store.rows import from_iso, iso, row_to_article
 from auditor.text import name_key
-from auditor.types import Article, Campaign, ColumnLink, ColumnSource, SectionSeen
+from auditor.types import Article, Campaign, ColumnFacts, ColumnLink, ColumnSource, SectionSeen
 
 
 class ColumnRows:
@@ -23,7 +22,7 @@ class ColumnRows:
         """The menu sections stored for the outlet, as found (column, URL, evidence)."""
         return [
             SectionSeen(r["column_id"], r["url"], r["evidence"])
-            for r in self.q("SELECT * FROM sections WHERE outlet_id = ?", (outlet_id,))
+            for r in self._q("SELECT * FROM sections WHERE outlet_id = ?", (outlet_id,))
         ]
 
     def outlet_articles(self, outlet_id: str) -> list[tuple[int, Article, list[str]]]:
@@ -31,7 +30,7 @@ class ColumnRows:
         the feeds it was read from."""
         return [
             (r["id"], row_to_article(r), json.loads(r["feeds"]))
-            for r in self.q("SELECT * FROM articles WHERE outlet_id = ?", (outlet_id,))
+            for r in self._q("SELECT * FROM articles WHERE outlet_id = ?", (outlet_id,))
         ]
 
     def save_column_links(
@@ -79,7 +78,7 @@ class ColumnRows:
 
     def feed_pairs(self, outlet_id: str) -> list[tuple[str, str]]:
         """The feeds crawls found for the outlet: (URL, column id, "" for a site feed)."""
-        rows = self.q("SELECT feeds FROM outlets WHERE id = ?", (outlet_id,))
+        rows = self._q("SELECT feeds FROM outlets WHERE id = ?", (outlet_id,))
         return [tuple(p) for p in json.loads(rows[0]["feeds"] or "[]")] if rows else []
 
     def column_facts(self, outlet_id: str, campaign: Campaign) -> list[ColumnFacts]:
@@ -91,14 +90,14 @@ class ColumnRows:
         for column in campaign.columns:
             arts = tuple(
                 (r["id"], from_iso(r["published"]))
-                for r in self.q(
+                for r in self._q(
                     "SELECT a.id, a.published FROM articles a JOIN article_columns ac ON "
                     "ac.article_id = a.id WHERE ac.outlet_id = ? AND ac.column_id = ? AND "
                     "a.removed_at IS NULL AND a.published IS NOT NULL",
                     (outlet_id, column.id),
                 )
             )
-            rows = self.q(
+            rows = self._q(
                 'SELECT start, "end", source, scope FROM coverage WHERE outlet_id = ? AND '
                 "column_id = ? AND scope IS NOT NULL",  # rows of no decided scope prove nothing
                 (outlet_id, column.id),
@@ -134,7 +133,7 @@ class ColumnRows:
         names = {(t.kind, name_key(t.name)) for t in self.known_terms(outlet_id)}
         own = {
             r["column_id"]
-            for r in self.q(
+            for r in self._q(
                 "SELECT DISTINCT column_id FROM coverage WHERE outlet_id = ? AND scope IS NOT "
                 "NULL AND scope NOT LIKE 'site-wide%'",
                 (outlet_id,),
@@ -142,7 +141,7 @@ class ColumnRows:
         }
         found: dict[str, str] = {}
         placed: dict[str, str] = {}
-        for r in self.q(
+        for r in self._q(
             "SELECT * FROM column_sources WHERE outlet_id = ? ORDER BY rowid", (outlet_id,)
         ):
             column_id = r["column_id"]
@@ -156,7 +155,7 @@ class ColumnRows:
 
     def complete_listing(self, outlet_id: str) -> str:
         """The latest complete listing of the outlet's categories, tags or menu, and when."""
-        rows = self.q(
+        rows = self._q(
             "SELECT listing, started_at FROM crawls WHERE outlet_id = ? AND listing != '' "
             "ORDER BY id DESC LIMIT 1",
             (outlet_id,),
@@ -167,7 +166,7 @@ class ColumnRows:
         """Where the column's undated articles may lie (see auditor/undated.py)."""
         return tuple(
             (from_iso(r["undated_from"]), from_iso(r["undated_to"]))
-            for r in self.q(
+            for r in self._q(
                 "SELECT a.undated_from, a.undated_to FROM articles a JOIN article_columns ac "
                 "ON ac.article_id = a.id WHERE ac.outlet_id = ? AND ac.column_id = ? AND "
                 "a.removed_at IS NULL AND a.published IS NULL AND a.undated_from IS NOT NULL",
@@ -178,7 +177,7 @@ class ColumnRows:
     def _outside_any_column(self, outlet_id: str) -> list[tuple[int, datetime]]:
         return [
             (r["id"], from_iso(r["published"]))
-            for r in self.q(
+            for r in self._q(
                 "SELECT a.id, a.published FROM articles a WHERE a.outlet_id = ? AND "
                 "a.removed_at IS NULL AND a.published IS NOT NULL AND NOT EXISTS "
                 "(SELECT 1 FROM article_columns ac WHERE ac.article_id = a.id)",
@@ -192,7 +191,7 @@ class ColumnRows:
         self, model_version: str, outlet_id: str | None = None, everything: bool = False
     ) -> list[dict]:
         """Articles the current model has not seen (all of them with everything)."""
-        return self.q(
+        return self._q(
             "SELECT a.id, a.title, a.summary, a.text FROM articles a LEFT JOIN predictions p "
             "ON p.article_id = a.id WHERE (? IS NULL OR a.outlet_id = ?) AND "
             "(? OR p.model_version IS NULL OR p.model_version != ?) ORDER BY a.id",
@@ -218,7 +217,7 @@ class ColumnRows:
             )
 
     def correct(self, article_id: int, labels: list[str], by: str, at: datetime) -> None:
-        if not self.q("SELECT 1 FROM articles WHERE id = ?", (article_id,)):
+        if not self._q("SELECT 1 FROM articles WHERE id = ?", (article_id,)):
             raise InputError(f"no article with id {article_id} in the store {self.path}")
         with self.transaction():
             self.db["corrections"].upsert(
@@ -234,7 +233,7 @@ class ColumnRows:
     def article_topics(self) -> dict[int, dict]:
         """Per article: the model's prediction (labels, probabilities, version) and a
         person's correction, where either exists."""
-        rows = self.q(
+        rows = self._q(
             "SELECT a.id, p.model_version, p.probabilities, p.labels, c.labels AS corrected "
             "FROM articles a LEFT JOIN predictions p ON p.article_id = a.id "
             "LEFT JOIN corrections c ON c.article_id = a.id "
@@ -245,7 +244,7 @@ class ColumnRows:
     def weak_labels(self) -> list[dict]:
         """Articles with a label from the store: a person's correction, else the columns
         the article was filed in."""
-        return self.q(
+        return self._q(
             "SELECT a.id, a.title, a.summary, a.text, c.labels AS corrected, "
             "(SELECT json_group_array(ac.column_id) FROM article_columns ac "
             " WHERE ac.article_id = a.id) AS columns FROM articles a "
@@ -256,7 +255,7 @@ class ColumnRows:
         """Live, classified, uncorrected articles with the columns they were filed in: what
         `auditor review` ranks."""
         where = "AND a.outlet_id = ?" if outlet_id else ""
-        return self.q(
+        return self._q(
             "SELECT a.id, a.outlet_id, a.title, a.url, a.published, p.probabilities, "
             "p.labels, p.model_version, (SELECT json_group_array(ac.column_id) FROM "
             "article_columns ac WHERE ac.article_id = a.id) AS columns FROM articles a "
@@ -269,7 +268,7 @@ class ColumnRows:
         """Each article's topics: a person's correction wins over the model."""
         topics = {
             r["article_id"]: set(json.loads(r["labels"]))
-            for r in self.q(
+            for r in self._q(
                 "SELECT p.article_id, p.labels FROM predictions p JOIN articles a ON "
                 "a.id = p.article_id WHERE a.outlet_id = ?",
                 (outlet_id,),
@@ -278,7 +277,7 @@ class ColumnRows:
         topics.update(
             {
                 r["article_id"]: set(json.loads(r["labels"]))
-                for r in self.q(
+                for r in self._q(
                     "SELECT c.article_id, c.labels FROM corrections c JOIN articles a ON "
                     "a.id = c.article_id WHERE a.outlet_id = ?",
                     (outlet_id,),

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from auditor.errors import StoreError
-from auditor.store.rows import OutletState, from_iso, iso
-from auditor.types import Coverage, Harvest, Term
+from auditor.store.rows import from_iso, iso
+from auditor.types import Coverage, Harvest, OutletState, SectionSeen, Term
 from auditor.urls import canonical_url
 
 
@@ -20,13 +20,13 @@ class CrawlRows:
     def validators(self) -> dict[str, dict]:
         return {
             r["url"]: {"etag": r["etag"], "last_modified": r["last_modified"]}
-            for r in self.q("SELECT * FROM http_cache")
+            for r in self._q("SELECT * FROM http_cache")
         }
 
     def robots(self) -> dict[str, tuple[datetime, str]]:
         return {
             r["origin"]: (from_iso(r["fetched_at"]), r["body"] or "")
-            for r in self.q("SELECT * FROM robots")
+            for r in self._q("SELECT * FROM robots")
         }
 
     def save_robots(self, fresh: dict[str, tuple[datetime, str]]) -> None:
@@ -42,13 +42,13 @@ class CrawlRows:
             )
 
     def outlet_state(self, outlet_id: str) -> OutletState:
-        rows = self.q("SELECT * FROM outlets WHERE id = ?", (outlet_id,))
+        rows = self._q("SELECT * FROM outlets WHERE id = ?", (outlet_id,))
         if not rows:
             return OutletState(coverage_end={})
         r = rows[0]
         ends = {
             c["source"]: from_iso(c["e"])
-            for c in self.q(
+            for c in self._q(
                 'SELECT source, max("end") AS e FROM coverage WHERE outlet_id = ? AND '
                 "scope IS NOT NULL GROUP BY source",
                 (outlet_id,),
@@ -68,14 +68,14 @@ class CrawlRows:
             homepage_at=from_iso(r["homepage_at"]),
             sections=tuple(
                 (x["column_id"], x["url"])
-                for x in self.q(
+                for x in self._q(
                     "SELECT column_id, url FROM sections WHERE outlet_id = ?", (outlet_id,)
                 )
             ),
             article_columns=self._article_columns(outlet_id),
             dated_urls=frozenset(
                 x["url"]
-                for x in self.q(
+                for x in self._q(
                     "SELECT url FROM articles WHERE outlet_id = ? AND published IS NOT NULL",
                     (outlet_id,),
                 )
@@ -86,7 +86,7 @@ class CrawlRows:
     def _article_columns(self, outlet_id: str) -> dict[str, frozenset[str]]:
         """Stored article URL → the columns its own listings or terms put it in."""
         out: dict[str, set[str]] = {}
-        for r in self.q(
+        for r in self._q(
             "SELECT a.url, ac.column_id FROM article_columns ac JOIN articles a ON "
             "a.id = ac.article_id WHERE ac.outlet_id = ?",
             (outlet_id,),
@@ -97,7 +97,7 @@ class CrawlRows:
     def known_terms(self, outlet_id: str) -> list[Term]:
         return [
             Term(r["kind"], r["name"], r["slug"] or "", r["term_id"], r["link"] or "")
-            for r in self.q("SELECT * FROM terms WHERE outlet_id = ?", (outlet_id,))
+            for r in self._q("SELECT * FROM terms WHERE outlet_id = ?", (outlet_id,))
         ]
 
     # -- after a crawl --------------------------------------------------------------------
@@ -246,16 +246,24 @@ class CrawlRows:
         self.db["terms"].upsert_all(rows.values(), pk=("outlet_id", "kind", "name", "origin"))
 
     def _section_rows(self, h: Harvest) -> None:
+        self._put_sections(h.outlet.id, h.sections, h.started)
+
+    def save_sections(self, outlet_id: str, sections: list[SectionSeen], at: datetime) -> None:
+        """Menu sections found outside a crawl (`discover --all`)."""
+        with self.transaction():
+            self._put_sections(outlet_id, sections, at)
+
+    def _put_sections(self, outlet_id: str, sections: list[SectionSeen], at: datetime) -> None:
         self.db["sections"].upsert_all(
             (
                 {
-                    "outlet_id": h.outlet.id,
+                    "outlet_id": outlet_id,
                     "column_id": x.column_id,
                     "url": x.url,
                     "evidence": x.evidence,
-                    "found_at": iso(h.started),
+                    "found_at": iso(at),
                 }
-                for x in h.sections
+                for x in sections
             ),
             pk=("outlet_id", "column_id", "url"),
         )
@@ -274,7 +282,7 @@ class CrawlRows:
         URLs, guid, WordPress id), oldest first."""
         ks = sorted(ks)
         marks = ", ".join("?" * len(ks))
-        return self.q(
+        return self._q(
             f"SELECT * FROM articles WHERE outlet_id = ? AND (url = ? OR id IN (SELECT "
             f"article_id FROM article_keys WHERE outlet_id = ? AND key IN ({marks}))) "
             "ORDER BY id",
@@ -298,7 +306,7 @@ class CrawlRows:
             self.db.execute(
                 "UPDATE article_keys SET article_id = ? WHERE article_id = ?", (new, old)
             )
-            if self.q("SELECT 1 FROM corrections WHERE article_id = ?", (new,)):
+            if self._q("SELECT 1 FROM corrections WHERE article_id = ?", (new,)):
                 self.db.execute("DELETE FROM corrections WHERE article_id = ?", (old,))
             else:
                 self.db.execute(
@@ -310,7 +318,7 @@ class CrawlRows:
         self.db["articles"].update(new, {k: v for k, v in keep.items() if k != "id"})
 
     def _count_rows(self, h: Harvest, crawl_id: int) -> None:
-        undated = self.q(
+        undated = self._q(
             "SELECT count(*) AS n FROM articles WHERE outlet_id = ? AND published IS NULL "
             "AND removed_at IS NULL",
             (h.outlet.id,),
@@ -320,7 +328,7 @@ class CrawlRows:
     def live_rest_posts(self, outlet_id: str) -> dict[int, int]:
         """Stored posts a REST listing showed and none has marked removed: article id →
         WordPress id (what merge.removals weighs a new complete listing against)."""
-        known = self.q(
+        known = self._q(
             "SELECT id, wp_id FROM articles WHERE outlet_id = ? AND removed_at IS "
             "NULL AND wp_id IS NOT NULL AND sources LIKE '%rest%'",
             (outlet_id,),
@@ -352,7 +360,7 @@ class CrawlRows:
 
     def _add_coverage(self, outlet_id: str, c: Coverage) -> None:
         start, end = iso(c.start), iso(c.end)
-        rows = self.q(
+        rows = self._q(
             'SELECT id, start, "end" FROM coverage WHERE outlet_id = ? AND '
             'column_id = ? AND source = ? AND "end" >= ? AND start <= ? AND scope IS NOT NULL',
             (outlet_id, c.column_id, c.source, start, end),

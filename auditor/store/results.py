@@ -92,17 +92,17 @@ class ResultRows:
 
     def audit_runs(self) -> list[dict]:
         """Every stored run, by as-of date, then by when it ran."""
-        return self.q("SELECT * FROM audit_runs ORDER BY as_of, id")
+        return self._q("SELECT * FROM audit_runs ORDER BY as_of, id")
 
     def audit_run(self, run_id: int) -> dict:
-        return self.q("SELECT * FROM audit_runs WHERE id = ?", (run_id,))[0]
+        return self._q("SELECT * FROM audit_runs WHERE id = ?", (run_id,))[0]
 
     def week_rows(
         self, latest: dict[str, int], first: date | None = None, last: date | None = None
     ) -> list[dict]:
         rows = []
         for outlet_id, run_id in sorted(latest.items()):
-            rows += self.q(
+            rows += self._q(
                 "SELECT * FROM week_results WHERE run_id = ? AND outlet_id = ? AND "
                 "(? IS NULL OR week_end >= ?) AND (? IS NULL OR week_start <= ?) "
                 "ORDER BY column_id, week",
@@ -113,14 +113,14 @@ class ResultRows:
     def column_rows(self, latest: dict[str, int]) -> list[dict]:
         rows = []
         for outlet_id, run_id in sorted(latest.items()):
-            rows += self.q(
+            rows += self._q(
                 "SELECT * FROM column_results WHERE run_id = ? AND outlet_id = ?",
                 (run_id, outlet_id),
             )
         return rows
 
     def outlet_rows(self) -> list[dict]:
-        return self.q(
+        return self._q(
             # INDEXED BY: on a store without statistics SQLite may take articles_published,
             # which reads every article row (m012)
             "SELECT o.*, (SELECT count(*) FROM articles a INDEXED BY articles_live WHERE "
@@ -159,7 +159,7 @@ class ResultRows:
         on this host is gone, is taken over."""
         host, pid = socket.gethostname(), os.getpid()
         with self.transaction():
-            rows = self.q("SELECT * FROM locks WHERE name = ?", (name,))
+            rows = self._q("SELECT * FROM locks WHERE name = ?", (name,))
             if rows and rows[0]["owner"] != owner and not _stale(rows[0], now):
                 return rows[0]
             self.db["locks"].upsert(
@@ -180,7 +180,7 @@ class ResultRows:
             self.db.execute("DELETE FROM locks WHERE name = ? AND owner = ?", (name, owner))
 
     def schedule_rows(self) -> dict[str, dict]:
-        return {r["job_id"]: r for r in self.q("SELECT * FROM schedule")}
+        return {r["job_id"]: r for r in self._q("SELECT * FROM schedule")}
 
     def set_schedule(
         self,
@@ -198,13 +198,13 @@ class ResultRows:
             self.db["schedule"].upsert(row, pk="job_id")
 
     def last_crawl(self, outlet_id: str) -> dict | None:
-        rows = self.q(
+        rows = self._q(
             "SELECT * FROM crawls WHERE outlet_id = ? ORDER BY id DESC LIMIT 1", (outlet_id,)
         )
         return rows[0] if rows else None
 
     def last_success(self, outlet_id: str) -> str | None:
-        rows = self.q(
+        rows = self._q(
             "SELECT max(started_at) AS at FROM crawls WHERE outlet_id = ? AND status != 'error'",
             (outlet_id,),
         )
@@ -214,7 +214,7 @@ class ResultRows:
         """When the outlet's failures began: its first failed crawl after the last one that
         got through ("" if none failed since)."""
         ok = self.last_success(outlet_id)
-        rows = self.q(
+        rows = self._q(
             "SELECT min(started_at) AS at FROM crawls WHERE outlet_id = ? AND "
             "status = 'error' AND (? IS NULL OR started_at > ?)",
             (outlet_id, ok, ok),
@@ -248,24 +248,8 @@ class ResultRows:
                 }
             )
 
-    def save_sections(self, outlet_id: str, sections: list, at: datetime) -> None:
-        with self.transaction():
-            self.db["sections"].upsert_all(
-                (
-                    {
-                        "outlet_id": outlet_id,
-                        "column_id": x.column_id,
-                        "url": x.url,
-                        "evidence": x.evidence,
-                        "found_at": iso(at),
-                    }
-                    for x in sections
-                ),
-                pk=("outlet_id", "column_id", "url"),
-            )
-
     def banner_checks(self, outlet_id: str, until: datetime | None = None) -> list[dict]:
-        return self.q(
+        return self._q(
             "SELECT * FROM banner_checks WHERE outlet_id = ? AND "
             "(? IS NULL OR checked_at <= ?) ORDER BY checked_at",
             (outlet_id, iso(until), iso(until)),

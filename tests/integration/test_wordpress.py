@@ -191,7 +191,7 @@ def test_outlet_summary_equals_the_seed(audited, name):
 
 def test_edge_posts_of_the_pretty_site(audited):
     store = Store(audited.db)
-    titles = {r["title"] for r in store.q("SELECT title FROM articles WHERE outlet_id='pretty'")}
+    titles = {r["title"] for r in store._q("SELECT title FROM articles WHERE outlet_id='pretty'")}
     seed = audited.sites["pretty"].seed
     published = {p["title"] for p in seed["posts"] if p["status"] == "publish"}
     assert titles == published  # no draft, private, scheduled or trashed post; – and “ ” decoded
@@ -203,7 +203,7 @@ def test_edge_posts_of_the_pretty_site(audited):
     # Sunday 23:30 stays in W43, Monday 00:15 goes to W44
     assert weekly[("thiet_che_cong_doan", "2017-W43")]["articles"] == "1"
     assert weekly[("thiet_che_cong_doan", "2017-W44")]["status"] == "met"
-    two = store.q(
+    two = store._q(
         "SELECT count(*) AS n FROM article_columns ac JOIN articles a ON a.id = "
         "ac.article_id WHERE a.title LIKE 'Nhà ở xã hội%'"
     )
@@ -215,14 +215,14 @@ def test_duplicate_categories_count_for_their_column(audited):
     too: each spelling is its own evidence row, a post in both is one article of it."""
     store = Store(audited.db)
     seed = audited.sites["pretty"].seed
-    sources = store.q(
+    sources = store._q(
         "SELECT column_id, value FROM column_sources WHERE outlet_id = 'pretty' AND "
         "kind = 'category'"
     )
     for column_id in ("loi_ich_doan_vien", "thiet_che_cong_doan"):
         want = {seed["categories"][k]["name"] for k in keys_of(seed, column_id)}
         assert {r["value"] for r in sources if r["column_id"] == column_id} == want
-    both = store.q(
+    both = store._q(
         "SELECT ac.column_id FROM article_columns ac JOIN articles a ON a.id = ac.article_id "
         "WHERE a.outlet_id = 'pretty' AND a.title LIKE '%cả hai chuyên mục trùng tên%'"
     )
@@ -238,16 +238,16 @@ def test_duplicate_categories_count_for_their_column(audited):
 
 def test_rest_and_feeds_were_both_read(audited):
     store = Store(audited.db)
-    pretty = store.q("SELECT sources FROM articles WHERE outlet_id = 'pretty'")
+    pretty = store._q("SELECT sources FROM articles WHERE outlet_id = 'pretty'")
     assert all('"rest"' in r["sources"] for r in pretty)
     assert sum('"rss"' in r["sources"] for r in pretty) >= 10
-    urls = [r["url"] for r in store.q("SELECT url FROM fetches WHERE outlet_id = 'pretty'")]
+    urls = [r["url"] for r in store._q("SELECT url FROM fetches WHERE outlet_id = 'pretty'")]
     assert sum("wp/v2/posts" in u for u in urls) == 2  # 149 posts, per_page=100
-    plain = [r["url"] for r in store.q("SELECT url FROM fetches WHERE outlet_id = 'plain'")]
+    plain = [r["url"] for r in store._q("SELECT url FROM fetches WHERE outlet_id = 'plain'")]
     assert any("rest_route=/wp/v2/posts" in u for u in plain)
-    closed = store.q("SELECT notes, status FROM crawls WHERE outlet_id = 'closed'")[0]
+    closed = store._q("SELECT notes, status FROM crawls WHERE outlet_id = 'closed'")[0]
     assert "rest_not_logged_in" in closed["notes"] and closed["status"] == "ok"
-    closed_urls = [r["url"] for r in store.q("SELECT url FROM fetches WHERE outlet_id='closed'")]
+    closed_urls = [r["url"] for r in store._q("SELECT url FROM fetches WHERE outlet_id='closed'")]
     assert any(
         "category_name=cong-doan-vi-loi-ich-doan-vien" in u and "paged=3" in u for u in closed_urls
     )
@@ -260,23 +260,25 @@ def test_second_crawl_then_edits(audited, tmp_path):
         src.backup(dst)
     audited = SimpleNamespace(**{**vars(audited), "db": db, "args": [*audited.args[:-1], str(db)]})
     store = Store(audited.db)
-    first = {r["outlet_id"]: r for r in store.q("SELECT * FROM crawls")}
+    first = {r["outlet_id"]: r for r in store._q("SELECT * FROM crawls")}
     assert main([*audited.args, "crawl"]) == 0
     second = {
         r["outlet_id"]: r
-        for r in store.q("SELECT * FROM crawls WHERE id > (SELECT max(id) - 3 FROM crawls)")
+        for r in store._q("SELECT * FROM crawls WHERE id > (SELECT max(id) - 3 FROM crawls)")
     }
     for name in ("pretty", "plain", "closed"):
         assert second[name]["new_articles"] == 0 and second[name]["updated_articles"] == 0
         assert second[name]["bytes"] < first[name]["bytes"] / 3, name
     pretty_urls = [
         r["url"]
-        for r in store.q("SELECT url FROM fetches WHERE crawl_id = ?", (second["pretty"]["id"],))
+        for r in store._q("SELECT url FROM fetches WHERE crawl_id = ?", (second["pretty"]["id"],))
     ]
     assert all("modified_after" in u for u in pretty_urls if "wp/v2/posts" in u)
     statuses = [
         r["status"]
-        for r in store.q("SELECT status FROM fetches WHERE crawl_id = ?", (second["closed"]["id"],))
+        for r in store._q(
+            "SELECT status FROM fetches WHERE crawl_id = ?", (second["closed"]["id"],)
+        )
     ]
     assert 304 in statuses
 
@@ -291,7 +293,7 @@ def test_second_crawl_then_edits(audited, tmp_path):
         (new_day - timedelta(hours=7)).strftime("%Y-%m-%d %H:%M:%S"),
     )
     assert main([*audited.args, "crawl", "--outlet", "pretty"]) == 0
-    titles = {r["title"] for r in store.q("SELECT title FROM articles WHERE outlet_id='pretty'")}
+    titles = {r["title"] for r in store._q("SELECT title FROM articles WHERE outlet_id='pretty'")}
     assert "Bài đã sửa sau khi đăng" in titles and "Bài sẽ được sửa sau khi đăng" not in titles
     assert "Bài mới sau lần thu thập đầu" in titles
     assert main([*audited.args, "audit", "--outlet", "pretty", "--as-of", "2018-01-21"]) == 0

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import click
 
 from auditor import report as report_mod
-from auditor.cli import CONTEXT, State, _parse_day, cli, pass_state
-from auditor.fetch import utcnow
+from auditor.cli.base import CONTEXT, State, cli, parse_day, pass_state
+from auditor.clock import utcnow
 
 
 def _report_options(f):
@@ -74,7 +74,7 @@ def report_period(
 
     Example: auditor report period --from 2017-09-20 --to 2018-04-20
     """
-    start, end = _parse_day(first, "--from"), _parse_day(last, "--to")
+    start, end = parse_day(first, "--from"), parse_day(last, "--to")
     if end < start:
         raise click.BadParameter("--to is before --from", param_hint="--to")
     _run(state, report_mod.Span("period", start, end), folder, labels, pdf)

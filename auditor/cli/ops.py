@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import click
 
-from auditor import alerts, audit, checks, jobs
+from auditor import alert_rules, alerts, audit, checks, clock, jobs
 from auditor import discover as discover_mod
-from auditor.cli import CONTEXT, OUTLET_HELP, State, _outlet_ids, _short, cli, pass_state
+from auditor.cli.base import (
+    CONTEXT,
+    State,
+    cli,
+    json_option,
+    outlet_ids,
+    outlet_option,
+    pass_state,
+    short,
+)
 from auditor.fetch import Fetcher
 from auditor.table import render
 
@@ -19,15 +28,15 @@ from auditor.table import render
 
 
 @cli.command("banner", context_settings=CONTEXT)
-@click.option("--outlet", "outlets", multiple=True, metavar="ID", help=OUTLET_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@outlet_option
+@json_option
 @pass_state
 def banner_cmd(state: State, outlets: tuple[str, ...], as_json: bool) -> None:
     """Check now whether each homepage shows the campaign banner (text, alt, file name, OCR).
 
     Example: auditor banner --outlet laodong
     """
-    ids = _outlet_ids(state, outlets)
+    ids = outlet_ids(state, outlets)
     results = checks.check_banners(state.config, state.store(), ids)
     if as_json:
         click.echo(json.dumps([r.__dict__ for r in results], ensure_ascii=False, indent=2))
@@ -40,7 +49,7 @@ def banner_cmd(state: State, outlets: tuple[str, ...], as_json: bool) -> None:
                         r.outlet_id,
                         r.verdict,
                         r.location or r.image_url,
-                        _short(r.evidence or r.error, 80),
+                        short(r.evidence or r.error, 80),
                     )
                     for r in results
                 ],
@@ -77,32 +86,32 @@ def discover_cmd(
         raise click.UsageError("give a URL, or --all")
     if url and not discover_mod.looks_like_url(url):
         raise click.BadParameter(f"expected an http(s) address, got {url!r}", param_hint="URL")
+    if everything:
+        _print_discoveries(jobs.discover_all(state.config, state.store()))
+        return
     fetcher = Fetcher(state.config.http)
     try:
-        if url:
-            found = discover_mod.discover(url, state.config.campaign, fetcher.client())
-            if not found.reached:
-                click.echo(f"error: {url}: {'; '.join(found.errors)}", err=True)
-                sys.exit(1)
-            click.echo(discover_mod.snippet(found, kind, outlet_id), nl=False)
-            return
-        store = state.store()
-        rows = []
-        for outlet in [o for o in state.config.outlets if o.enabled]:
-            found = discover_mod.discover(outlet.url, state.config.campaign, fetcher.client(outlet))
-            store.save_sections(outlet.id, found.sections, datetime.now().astimezone())
-            rows.append(
-                (
-                    outlet.id,
-                    len(found.feeds),
-                    found.api_root or "-",
-                    ", ".join(sorted({x.column_id for x in found.sections})) or "-",
-                    _short("; ".join(found.errors), 50),
-                )
-            )
-        click.echo(render(("outlet", "feeds", "WordPress API", "column sections", "errors"), rows))
+        found = discover_mod.discover(url, state.config.campaign, fetcher.client())
     finally:
         fetcher.close()
+    if not found.reached:
+        click.echo(f"error: {url}: {'; '.join(found.errors)}", err=True)
+        sys.exit(1)
+    click.echo(discover_mod.snippet(found, kind, outlet_id), nl=False)
+
+
+def _print_discoveries(found: list) -> None:
+    rows = [
+        (
+            outlet.id,
+            len(d.feeds),
+            d.api_root or "-",
+            ", ".join(sorted({x.column_id for x in d.sections})) or "-",
+            short("; ".join(d.errors), 50),
+        )
+        for outlet, d in found
+    ]
+    click.echo(render(("outlet", "feeds", "WordPress API", "column sections", "errors"), rows))
 
 
 # -- running unattended -------------------------------------------------------------------
@@ -142,11 +151,11 @@ def alerts_cmd(state: State, week: str | None, dry_run: bool) -> None:
 
     Example: auditor alerts --dry-run
     """
-    now = datetime.now().astimezone()
+    now = clock.utcnow()
     tz = ZoneInfo(state.config.timezone)
     week = audit.week_of(now - timedelta(days=7), tz) if week is None else week
     try:
-        alerts.week_bounds(week, tz)
+        alert_rules.week_bounds(week, tz)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--week") from None
     store = state.store()

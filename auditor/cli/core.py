@@ -1,4 +1,4 @@
-"""The command line: thin click commands that build objects, call one function, print.
+"""The day-to-day commands: crawl, audit, reaudit, export, status, demo, init.
 
 Exit codes: 0 every outlet reached; 1 the run finished but some outlet failed (the others
 were stored and audited) or there was nothing to export; 2 a person's error (usage, config,
@@ -7,11 +7,9 @@ a path, an id, an input file), told in one line; 70 a bug (the traceback only wi
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import json
-import logging
 import sys
-import traceback
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -19,220 +17,40 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from auditor import __version__, audit, classify, jobs, logs, outfile, shipped, topics
-from auditor import config as config_mod
+from auditor import audit, clock, jobs, logs, outfile, shipped, topics
 from auditor import export as export_mod
 from auditor import labels as labels_mod
+from auditor.cli.base import (
+    CONTEXT,
+    State,
+    cli,
+    json_option,
+    outlet_ids,
+    outlet_option,
+    parse_day,
+    parse_span,
+    pass_state,
+    short,
+)
 from auditor.crawl import CrawlReport, crawl
-from auditor.errors import AuditorError, ConfigError, InputError, ModelError, StoreError
+from auditor.errors import InputError, ModelError
 from auditor.store import Store
 from auditor.table import render
-
-CONTEXT = {"help_option_names": ["-h", "--help"]}
-log = logging.getLogger("auditor.cli")
-EX_BUG = 70  # sysexits' EX_SOFTWARE: an internal error, not the person's
-_show_traceback = {"on": False}  # set by -v: a bug's traceback goes to stderr
-
-
-class State:
-    def __init__(
-        self,
-        config_path: str,
-        db_path: str | None,
-        models_dir: str | None = None,
-        flags: bool = False,
-        config_given: bool = True,
-    ):
-        self.config_path = config_path
-        self.db_path = db_path
-        self.models_dir = models_dir
-        self.flags = flags  # -v/-q/--log-json given: they win over the config's logging
-        self.config_given = config_given  # --config or AUDITOR_CONFIG, not the default
-        self._config = None
-
-    @property
-    def config(self):
-        if self._config is None:
-            self._config = config_mod.load(self.config_path)
-            if not self.flags:
-                settings = self._config.logging
-                logs.setup(getattr(logging, settings.level), settings.json)
-        return self._config
-
-    def store(self) -> Store:
-        config = self.config  # a broken config stops the command before the store is touched
-        what = "--db" if self.db_path else f"store.path of {self.config_path}"
-        path = Path(self.db_path or config.store_path)
-        if path.is_dir():
-            raise InputError(f"{what} {path}: is a folder, not a SQLite file")
-        if not path.parent.is_dir():
-            raise InputError(f"{what} {path}: folder {path.parent} does not exist")
-        try:
-            return Store(path)
-        except StoreError as e:
-            raise InputError(f"{what}: {e}") from None
-
-    def models(self) -> Path:
-        # the model commands need no config; one that is named or present must be valid
-        if self.config_given or Path(self.config_path).exists():
-            self.config  # noqa: B018
-        config_dir = Path(self.config_path).resolve().parent
-        try:
-            return classify.locate(self.models_dir, config_dir)
-        except ModelError as e:
-            raise InputError(str(e)) from None
-
-    def model(self) -> classify.Model:
-        return classify.load_or_rebuild(self.models(), say=lambda m: click.echo(m, err=True))
-
-
-pass_state = click.make_pass_decorator(State)
-
-
-def _setup_logging(verbose: int, quiet: int, as_json: bool) -> None:
-    level = logging.INFO - 10 * verbose + 10 * quiet
-    logs.setup(max(level, logging.DEBUG), as_json)
-
-
-@click.group(context_settings=CONTEXT)
-@click.version_option(__version__, prog_name="auditor")
-@click.option(
-    "--config",
-    "config_path",
-    envvar="AUDITOR_CONFIG",
-    default="config.yaml",
-    show_default=True,
-    help="Config file (env AUDITOR_CONFIG).",
-)
-@click.option(
-    "--db",
-    "db_path",
-    envvar="AUDITOR_DB",
-    help="SQLite store (env AUDITOR_DB); default: store.path of the config.",
-)
-@click.option(
-    "--models",
-    "models_dir",
-    envvar="AUDITOR_MODELS",
-    metavar="DIR",
-    help="Classifier folder (env AUDITOR_MODELS); default: models/ beside the config.",
-)
-@click.option("-v", "--verbose", count=True, help="More log lines (-vv for debug).")
-@click.option("-q", "--quiet", count=True, help="Fewer log lines.")
-@click.option("--log-json", is_flag=True, help="Log lines as JSON (for log collectors).")
-@click.pass_context
-def cli(
-    ctx: click.Context,
-    config_path: str,
-    db_path: str | None,
-    models_dir: str | None,
-    verbose: int,
-    quiet: int,
-    log_json: bool,
-) -> None:
-    """Audit union outlets against directive 1476/TLĐ: columns, banner, 2 articles a week.
-
-    Example: auditor crawl && auditor audit && auditor export weekly -o audit.csv
-    """
-    _setup_logging(verbose, quiet, log_json)
-    _show_traceback["on"] = verbose > 0
-    given = ctx.get_parameter_source("config_path") != click.core.ParameterSource.DEFAULT
-    ctx.obj = State(
-        config_path,
-        db_path,
-        models_dir,
-        flags=bool(verbose or quiet or log_json),
-        config_given=given,
-    )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code (tests call this; `run` exits with it).
-
-    A person's error is one line on stderr and exit 2; a run that finished with failures
-    exits 1; anything else is a bug: one line, exit 70, and the traceback only with -v."""
-    _show_traceback["on"] = False
-    try:
-        result = cli.main(args=argv, prog_name="auditor", standalone_mode=False)
-    except SystemExit as e:
-        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    except click.exceptions.Exit as e:
-        return e.exit_code
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        return 130
-    except click.ClickException as e:
-        e.show()
-        return e.exit_code
-    except ConfigError as e:
-        return _fail(f"config error: {e}", 2)
-    except InputError as e:
-        return _fail(f"error: {e}", 2)
-    except (jobs.NoAuditRun, AuditorError) as e:
-        return _fail(f"error: {e}", 1)
-    except OSError as e:  # a file or folder the person named cannot be read or written
-        where = f"{e.filename}: " if e.filename else ""
-        return _fail(f"error: {where}{e.strerror or e}", 2)
-    except Exception as e:  # the one place that turns a bug into a line
-        if _show_traceback["on"]:
-            traceback.print_exc()
-        hint = "" if _show_traceback["on"] else " (run with -v for the traceback)"
-        return _fail(f"internal error, a bug: {type(e).__name__}: {e}{hint}", EX_BUG)
-    return result if isinstance(result, int) else 0
-
-
-def _fail(message: str, code: int) -> int:
-    click.echo(" ".join(message.split()), err=True)  # one line, whatever the cause held
-    return code
-
-
-def run() -> None:
-    sys.exit(main())
-
-
-def _outlet_ids(state: State, ids: tuple[str, ...], hint: str = "--outlet") -> list[str]:
-    known = {o.id for o in state.config.outlets}
-    for outlet_id in ids:
-        if outlet_id not in known:
-            raise click.BadParameter(
-                f"no outlet {outlet_id!r} in {state.config_path}", param_hint=hint
-            )
-    return list(ids)
-
-
-def _parse_day(value: str | None, what: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"expected a date like 2017-10-15, got {value!r}", param_hint=what
-        ) from None
-
-
-def _parse_span(first: str | None, last: str | None) -> tuple[date | None, date | None]:
-    start, end = _parse_day(first, "--from"), _parse_day(last, "--to")
-    if start and end and start > end:
-        raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
-    return start, end
-
-
-OUTLET_HELP = "Only this outlet (repeat the option for several)."
+from auditor.types import OutletStatus
 
 # -- crawl ----------------------------------------------------------------------------------
 
 
 @cli.command("crawl", context_settings=CONTEXT)
-@click.option("--outlet", "outlets", multiple=True, metavar="ID", help=OUTLET_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@outlet_option
+@json_option
 @pass_state
 def crawl_cmd(state: State, outlets: tuple[str, ...], as_json: bool) -> None:
     """Read each enabled outlet's feeds and WordPress API into the store.
 
     Example: auditor crawl --outlet laodong
     """
-    ids = _outlet_ids(state, outlets)
+    ids = outlet_ids(state, outlets)
     store = state.store()
     reports = _crawl_with_progress(state, store, ids)
     _classify_after_crawl(state, store)
@@ -267,40 +85,36 @@ def _print_crawl(reports: list[CrawlReport], as_json: bool) -> None:
         render(
             ("outlet", "status", "new", "updated", "requests", "error / notes"),
             [
-                (r.outlet_id, r.status, r.new, r.updated, r.requests, _short(r.error or r.notes))
+                (r.outlet_id, r.status, r.new, r.updated, r.requests, short(r.error or r.notes))
                 for r in reports
             ],
         )
     )
 
 
-def _short(text: str, limit: int = 90) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 # -- audit ----------------------------------------------------------------------------------
 
 
 @cli.command("audit", context_settings=CONTEXT)
-@click.option("--outlet", "outlets", multiple=True, metavar="ID", help=OUTLET_HELP)
+@outlet_option
 @click.option(
     "--as-of",
     "as_of",
     metavar="DATE",
     help="Audit as of the end of this day (local time), e.g. 2017-12-31.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@json_option
 @pass_state
 def audit_cmd(state: State, outlets: tuple[str, ...], as_of: str | None, as_json: bool) -> None:
     """Judge every column of every outlet week by week from what the store holds.
 
     Example: auditor audit --as-of 2017-12-31
     """
-    ids = _outlet_ids(state, outlets)
-    day = _parse_day(as_of, "--as-of")
+    ids = outlet_ids(state, outlets)
+    day = parse_day(as_of, "--as-of")
     tz = ZoneInfo(state.config.timezone)
     if day:
-        _check_as_of(day, state.config.campaign.start, datetime.now(tz).date())
+        _check_as_of(day, state.config.campaign.start, clock.today(tz))
     when = audit.as_of_instant(day, tz) if day else None
     outcome = jobs.run_audit(state.config, state.store(), ids, as_of=when)
     _print_outcome(state, outcome, as_json)
@@ -376,14 +190,14 @@ def _week_json(w) -> dict:
 
 @cli.command("reaudit", context_settings=CONTEXT)
 @click.argument("outlet_id")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@json_option
 @pass_state
 def reaudit_cmd(state: State, outlet_id: str, as_json: bool) -> None:
     """Crawl and audit one outlet now.
 
     Example: auditor reaudit laodong
     """
-    _outlet_ids(state, (outlet_id,), hint="OUTLET_ID")
+    outlet_ids(state, (outlet_id,), hint="OUTLET_ID")
     store = state.store()
     report, outcome = jobs.reaudit(
         state.config, store, outlet_id, between=lambda: _classify_after_crawl(state, store)
@@ -428,7 +242,7 @@ def _pick_runs(state: State, store: Store, as_of: str | None, run_id: int | None
     """Which stored run(s) to export; says so on stderr, so a report names its source."""
     if as_of and run_id is not None:
         raise click.UsageError("give --as-of or --run, not both")
-    picked = jobs.pick_runs(state.config, store, _parse_day(as_of, "--as-of"), run_id)
+    picked = jobs.pick_runs(state.config, store, parse_day(as_of, "--as-of"), run_id)
     for line in jobs.describe_runs(state.config, store, picked):
         click.echo(line, err=True)
     return picked
@@ -452,7 +266,7 @@ def export_weekly(state: State, output, labels, first, last, as_of, run_id) -> N
     Example: auditor export weekly --from 2017-10-01 --to 2017-12-31 -o audit.csv
     """
     store = state.store()
-    start, end = _parse_span(first, last)
+    start, end = parse_span(first, last)
     runs = _pick_runs(state, store, as_of, run_id)
     rows = jobs.weekly_export(state.config, store, start, end, runs)
     _write(output, export_mod.to_csv(export_mod.WEEKLY, rows, labels))
@@ -467,7 +281,7 @@ def export_outlets(state: State, output, labels, first, last, as_of, run_id) -> 
 
     Example: auditor export outlets --labels vi -o don-vi.csv
     """
-    _parse_span(first, last)
+    parse_span(first, last)
     column_ids = [c.id for c in state.config.campaign.columns]
     store = state.store()
     rows = jobs.outlets_export(state.config, store, _pick_runs(state, store, as_of, run_id))
@@ -486,7 +300,7 @@ def export_articles(state: State, output, labels, first, last) -> None:
     Example: auditor export articles --from 2017-09-01 -o bai-viet.csv
     """
     tz = ZoneInfo(state.config.timezone)
-    start, end = _parse_span(first, last)
+    start, end = parse_span(first, last)
     rows = jobs.articles_export(
         state.store(),
         datetime.combine(start, datetime.min.time(), tz) if start else None,
@@ -507,7 +321,7 @@ def _write(output: str | None, text: str | Iterable[str]) -> None:
 
 
 @cli.command("status", context_settings=CONTEXT)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@json_option
 @pass_state
 def status_cmd(state: State, as_json: bool) -> None:
     """Per outlet: the last crawl (when, how long, requests, new/updated, undated
@@ -542,18 +356,18 @@ def status_cmd(state: State, as_json: bool) -> None:
             ),
             [
                 (
-                    r["id"],
-                    labels_mod.local_time(r["last_crawl_at"], tz, "en"),
-                    f"{r['seconds']}s" if r["seconds"] is not None else "",
-                    r["last_status"],
-                    r["consecutive_failures"],
-                    r["requests"],
-                    f"{r['new_articles'] or 0}/{r['updated_articles'] or 0}",
-                    r.get("undated") or 0,
-                    labels_mod.local_time(r.get("last_reached"), tz, "en") or "never",
-                    labels_mod.local_time(r["next_run"], tz, "en"),
-                    r["column_listing"].split(" read at ")[0] or "none yet",
-                    _short(r["last_error"] or "", 60),
+                    r.id,
+                    labels_mod.local_time(r.last_crawl_at, tz, "en"),
+                    f"{r.seconds}s" if r.seconds is not None else "",
+                    r.last_status,
+                    r.consecutive_failures,
+                    r.requests,
+                    f"{r.new_articles or 0}/{r.updated_articles or 0}",
+                    r.undated or 0,
+                    labels_mod.local_time(r.last_reached, tz, "en") or "never",
+                    labels_mod.local_time(r.next_run, tz, "en"),
+                    r.column_listing.split(" read at ")[0] or "none yet",
+                    short(r.last_error or "", 60),
                 )
                 for r in rows
             ],
@@ -561,17 +375,12 @@ def status_cmd(state: State, as_json: bool) -> None:
     )
 
 
-# Store column names that are SQL workarounds, and the names a reader expects
-_STATUS_KEYS = {"grp": "group"}
-
-
-def _status_json(row: dict) -> dict:
-    """Status as data: times stay UTC (ISO 8601), JSON columns become JSON, config names."""
-    out = {_STATUS_KEYS.get(k, k): v for k, v in row.items()}
+def _status_json(status: OutletStatus) -> dict:
+    """Status as data: times stay UTC (ISO 8601), the feeds a list of [url, column]."""
+    out = dataclasses.asdict(status)
     for key, value in out.items():
-        if isinstance(value, str) and value[:1] in "[{":
-            with contextlib.suppress(ValueError):  # a text that only starts like JSON
-                out[key] = json.loads(value)
+        if isinstance(value, datetime):
+            out[key] = clock.iso(value)
     return out
 
 
@@ -615,8 +424,3 @@ def init_cmd(folder: str) -> None:
     except FileExistsError:
         raise InputError(f"{target}: already exists; not overwritten") from None
     click.echo(f"wrote {target}: edit it, then run `auditor --config {target} crawl`")
-
-
-# The other commands live beside this module and join the group when it is imported.
-import auditor.cli_report  # noqa: E402, F401  (auditor report monthly|period)
-from auditor import cli_ops, cli_topics  # noqa: E402, F401

@@ -6,13 +6,12 @@ import dataclasses
 import json
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import click
 
-from auditor import classify, logs, topics
-from auditor.cli import CONTEXT, State, _outlet_ids, cli, log, pass_state
+from auditor import classify, clock, logs, topics
+from auditor.cli.base import CONTEXT, State, cli, json_option, log, outlet_ids, pass_state, short
 from auditor.errors import InputError, ModelError
 from auditor.table import render
 
@@ -76,7 +75,7 @@ def model_train(state: State, files: tuple[Path, ...], from_store: bool, force: 
 
 @model_group.command("evaluate", context_settings=CONTEXT)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@json_option(text="One JSON object.")
 @pass_state
 def model_evaluate(state: State, file: Path, as_json: bool) -> None:
     """Score the model on labelled JSON lines: {"title", "summary"|"text", "label"|"labels"}.
@@ -137,7 +136,7 @@ def _print_scores(result: dict) -> None:
 
 
 @model_group.command("info", context_settings=CONTEXT)
-@click.option("--json", "as_json", is_flag=True, help="The whole sidecar as JSON.")
+@json_option(text="The whole sidecar as JSON.")
 @pass_state
 def model_info(state: State, as_json: bool) -> None:
     """Versions, thresholds, training data and scores of the current model.
@@ -175,7 +174,7 @@ def classify_cmd(state: State, outlet: str | None, everything: bool) -> None:
     Example: auditor classify --outlet laodong
     """
     if outlet:
-        _outlet_ids(state, (outlet,))
+        outlet_ids(state, (outlet,))
     n = topics.classify_stored(state.store(), state.model(), outlet, everything)
     click.echo(f"classified {n} articles")
 
@@ -194,7 +193,7 @@ def label_cmd(state: State, article_id: int, labels: tuple[str, ...], by: str) -
         chosen = topics.check_labels(labels)
     except ModelError as e:
         raise click.BadParameter(str(e), param_hint="TOPIC") from None
-    state.store().correct(article_id, chosen, by, datetime.now().astimezone())
+    state.store().correct(article_id, chosen, by, clock.utcnow())
     click.echo(f"article {article_id}: {', '.join(chosen)}")
 
 
@@ -203,7 +202,7 @@ def label_cmd(state: State, article_id: int, labels: tuple[str, ...], by: str) -
 @click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many rows."
 )
-@click.option("--json", "as_json", is_flag=True, help="JSON lines, one article each.")
+@json_option(text="JSON lines, one article each.")
 @pass_state
 def review_cmd(state: State, outlet: str | None, limit: int, as_json: bool) -> None:
     """Articles where the model and the column disagree most, for a person to confirm.
@@ -214,7 +213,7 @@ def review_cmd(state: State, outlet: str | None, limit: int, as_json: bool) -> N
     Example: auditor review --outlet laodong --limit 10
     """
     if outlet:
-        _outlet_ids(state, (outlet,))
+        outlet_ids(state, (outlet,))
     found = topics.disagreements(state.store().review_candidates(outlet), limit)
     if as_json:
         for d in found:
@@ -234,7 +233,7 @@ def review_cmd(state: State, outlet: str | None, limit: int, as_json: bool) -> N
                     ",".join(d.columns) or "-",
                     ",".join(d.predicted),
                     f"{d.strength:.2f}",
-                    _short(d.title, 60),
+                    short(d.title, 60),
                     d.url,
                 )
                 for d in found
@@ -242,7 +241,3 @@ def review_cmd(state: State, outlet: str | None, limit: int, as_json: bool) -> N
         )
     )
     click.echo(f"Confirm or correct: auditor label ID TOPIC... ({', '.join(classify.LABELS)})")
-
-
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
