@@ -173,7 +173,7 @@ def outlets_export(config: Config, store: Store, runs: dict[str, int] | None = N
 
 
 def articles_export(store: Store, first=None, last=None) -> Iterator[dict]:
-    return export.article_rows(store.article_rows(first, last), store.article_topics())
+    return export.article_rows(store.article_rows(first, last))  # topics in the rows
 
 
 def _latest(store: Store) -> dict[str, int]:
