@@ -72,7 +72,7 @@ def main() -> None:
             argv = [a.format(tmp=tmp) for a in argv]
             command = [*sites.auditor_argv(config, db, "--models", args.models), "-q", *argv]
             child = sites.run_child(command, sites.auditor_env())
-            step = {k: child[k] for k in ("wall_s", "peak_mb", "exit")}
+            step = {k: child[k] for k in ("wall_s", "cpu_s", "peak_mb", "exit")}
             if child["exit"] != 0:
                 step["stderr"] = child["stderr"]
             result["steps"][name] = step
@@ -81,9 +81,11 @@ def main() -> None:
                 step["articles_per_s"] = round(result["build"]["articles"] / child["wall_s"])
                 rate = f", {step['articles_per_s']:,} articles/s (process start included)"
             print(
-                f"  {name}: {child['wall_s']:.2f} s, peak {child['peak_mb']} MB{rate}, "
+                f"  {name}: {child['wall_s']:.2f} s ({child['cpu_s']:.2f} s CPU), "
+                f"peak {child['peak_mb']} MB{rate}, "
                 f"exit {child['exit']}"
             )
+    result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print("written:", sites.write_result(args.name, result))
 
 
@@ -92,6 +94,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--outlets", type=int, default=20)
     p.add_argument("--articles", type=int, default=40_000, help="in all, spread evenly")
     p.add_argument("--full", action="store_true", help="1,000 outlets and 2,000,000 articles")
+    p.add_argument(
+        "--crawled", type=int, default=TEMPLATES, help="outlets crawled; the others copied"
+    )
     p.add_argument("--models", default=os.path.join(ROOT, "models"))
     p.add_argument("--keep", default="", help="build the store in this folder and keep it")
     p.add_argument("--name", default="scale", help="bench/results/NAME.json")
@@ -151,7 +156,8 @@ def build_store(config_path: str, db: str, args) -> dict:
     pages = per_outlet // 100 + 2
     outlets = [sites.outlet_entry(i, f"http://o{i}.bench.test/") for i in range(args.outlets)]
     http = {"concurrency": 2, "per_host_delay_s": 0, "retries": 0, "max_rest_pages": pages}
-    sites.write_config(config_path, outlets[:TEMPLATES], http, {"classify": False})
+    crawled = max(1, getattr(args, "crawled", TEMPLATES))
+    sites.write_config(config_path, outlets[:crawled], http, {"classify": False})
     config = config_mod.load(config_path)
     adapter = sites.InMemoryAdapter(LazySites(per_outlet))
     store = Store(db)
@@ -160,8 +166,8 @@ def build_store(config_path: str, db: str, args) -> dict:
     started = time.perf_counter()
     as_of = datetime(2019, 10, 14, tzinfo=UTC)
     reports = crawl(config, store, fetcher=fetcher, now=lambda: as_of)
-    crawled = time.perf_counter() - started
-    copy_outlets(store, args.outlets)
+    crawl_s = time.perf_counter() - started
+    copy_outlets(store, args.outlets, crawled)
     wall = time.perf_counter() - started
     sites.write_config(config_path, outlets, http, {"classify": False})
     count = store.q("SELECT count(*) AS n FROM articles")[0]["n"]
@@ -171,8 +177,8 @@ def build_store(config_path: str, db: str, args) -> dict:
         print(f"warning: {len(failed)} outlets not ok, e.g. {failed[0]}", file=sys.stderr)
     return {
         "wall_s": round(wall, 1),
-        "crawl_s": round(crawled, 1),
-        "outlets_crawled": min(TEMPLATES, args.outlets),
+        "crawl_s": round(crawl_s, 1),
+        "outlets_crawled": min(crawled, args.outlets),
         "articles": count,
         "requests": adapter.count,
         "outlets_not_ok": len(failed),
@@ -184,11 +190,11 @@ def build_store(config_path: str, db: str, args) -> dict:
 _REFS = {"article_id": "articles", "crawl_id": "crawls"}
 
 
-def copy_outlets(store, outlets: int) -> None:
-    """Outlets TEMPLATES.. as copies of the crawled ones' rows, in one transaction: outlet k
-    copies outlet k % TEMPLATES with its own id, name and host, and its articles and crawls
-    get ids of their own (old id + round × the templates' largest id)."""
-    if outlets <= TEMPLATES:
+def copy_outlets(store, outlets: int, crawled: int = TEMPLATES) -> None:
+    """Outlets crawled.. as copies of the crawled ones' rows, in one transaction: outlet k
+    copies outlet k % crawled with its own id, name and host, and its articles and crawls
+    get ids of their own (old id + round × the crawled outlets' largest id)."""
+    if outlets <= crawled:
         return
     conn = store.db.conn
     top = {t: conn.execute(f"SELECT max(id) FROM {t}").fetchone()[0] or 0 for t in _REFS.values()}
@@ -198,8 +204,8 @@ def copy_outlets(store, outlets: int) -> None:
         if "outlet_id" in [c[0] for c in _columns(conn, t)]
     ]
     with store.transaction():
-        for k in range(TEMPLATES, outlets):
-            t, rnd = k % TEMPLATES, k // TEMPLATES
+        for k in range(crawled, outlets):
+            t, rnd = k % crawled, k // crawled
             old, new = sites.outlet_entry(t, ""), sites.outlet_entry(k, "")
             hosts = (f"o{t}.bench.test", f"o{k}.bench.test")
             for table in ["outlets", *tables]:
