@@ -11,6 +11,7 @@ judged when it lies wholly inside [campaign.start, campaign.end]:
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -41,17 +42,26 @@ def week_of(instant: datetime, tz: ZoneInfo) -> str:
 
 def weeks(campaign: Campaign, tz: ZoneInfo, now: datetime) -> list[Week]:
     """The campaign's judged weeks that have started by now."""
-    monday = campaign.start + timedelta(days=(7 - campaign.start.weekday()) % 7)
+    return [w for w, _, _ in _weeks(campaign.start, campaign.end, tz, now)]
+
+
+@functools.lru_cache(maxsize=16)
+def _weeks(first: date, last: date, tz: ZoneInfo, now: datetime) -> tuple:
+    """(week, start, end) with the bounds in UTC as well, made once per audit, not once
+    per column: the instants compared with them are UTC, and comparing across zones is
+    many times slower (issue 14)."""
+    monday = first + timedelta(days=(7 - first.weekday()) % 7)
     found = []
-    while monday + timedelta(days=6) <= campaign.end:
+    while monday + timedelta(days=6) <= last:
         start = datetime.combine(monday, time(), tz)
         if start >= now:
             break
         year, number, _ = monday.isocalendar()
         end = datetime.combine(monday + timedelta(days=7), time(), tz)
-        found.append(Week(f"{year}-W{number:02d}", monday, monday + timedelta(days=6), start, end))
+        week = Week(f"{year}-W{number:02d}", monday, monday + timedelta(days=6), start, end)
+        found.append((week, start.astimezone(UTC), end.astimezone(UTC)))
         monday += timedelta(days=7)
-    return found
+    return tuple(found)
 
 
 def merge(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
@@ -65,16 +75,24 @@ def merge(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime
 
 
 def covered(week: Week, merged: Sequence[tuple[datetime, datetime]]) -> bool:
-    return any(s <= week.start and week.end <= e for s, e in merged)
+    return _covered(week.start, week.end, merged)
+
+
+def _covered(start: datetime, end: datetime, merged: Sequence[tuple[datetime, datetime]]) -> bool:
+    return any(s <= start and end <= e for s, e in merged)
 
 
 def covered_by(week: Week, sources: Sequence[tuple[datetime, datetime, str]]) -> str:
+    return _covered_by(week.start, week.end, sources)
+
+
+def _covered_by(start: datetime, end: datetime, sources: Sequence) -> str:
     """The listings that showed the week: one that covers it whole when there is one, else
     every listing that covers a part of it."""
-    whole = sorted({label for s, e, label in sources if s <= week.start and week.end <= e})
+    whole = sorted({label for s, e, label in sources if s <= start and end <= e})
     if whole:
         return "; ".join(whole)
-    return "; ".join(sorted({label for s, e, label in sources if s < week.end and week.start < e}))
+    return "; ".join(sorted({label for s, e, label in sources if s < end and start < e}))
 
 
 def judge_week(
@@ -91,22 +109,28 @@ def audit_column(
     outlet_id: str, facts: ColumnFacts, campaign: Campaign, tz: ZoneInfo, now: datetime
 ) -> tuple[list[WeekResult], ColumnSummary]:
     merged = merge(facts.coverage)
-    published = sorted((when, i) for i, when in facts.articles if when < now)
+    until = now.astimezone(UTC)  # the instants are UTC: compared within one zone, faster
+    published = sorted((when, i) for i, when in facts.articles if when < until)
     counted = published
     if campaign.count == "column_on_topic" and facts.on_topic is not None:
         counted = [(when, i) for when, i in published if i in facts.on_topic]
+    # bisection on the instants alone, against UTC bounds: no key function, no zones
+    counted_at, published_at = [w for w, _ in counted], [w for w, _ in published]
     results = []
-    for week in weeks(campaign, tz, now):
-        ids = tuple(i for _, i in in_range(counted, week.start, week.end))
-        is_covered = covered(week, merged) and not in_doubt(week.start, week.end, facts.undated)
+    for week, start, end in _weeks(campaign.start, campaign.end, tz, now):
+        first, last = bisect_left(counted_at, start), bisect_left(counted_at, end)
+        ids = tuple(i for _, i in counted[first:last])
+        is_covered = _covered(start, end, merged) and not in_doubt(start, end, facts.undated)
         status = judge_week(week, ids, campaign.min_articles_per_week, is_covered, now)
         by = (
-            covered_by(week, facts.sources)
+            _covered_by(start, end, facts.sources)
             if status == MISSED or (is_covered and status == MET)
             else ""
         )
-        in_week = [i for _, i in in_range(published, week.start, week.end)]
-        on_topic = None if facts.on_topic is None else sum(i in facts.on_topic for i in in_week)
+        on_topic = None
+        if facts.on_topic is not None:
+            first, last = bisect_left(published_at, start), bisect_left(published_at, end)
+            on_topic = sum(i in facts.on_topic for _, i in published[first:last])
         results.append(
             WeekResult(
                 outlet_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -218,13 +219,36 @@ def csv_chunks(
     writer = csv.writer(out, lineterminator="\r\n")
     names = column_names or {}
     writer.writerow([label(c, labels, names, tz) for c in columns])
+    # what each column's cells go through, decided once, not once per cell (issue 14)
+    convert = [(c, _converter(c, labels, tz, names)) for c in columns]
     for n, row in enumerate(rows, 1):
-        writer.writerow([safe_cell(_cell(c, row.get(c), labels, tz, names)) for c in columns])
+        writer.writerow([f(row.get(c)) for c, f in convert])
         if n % rows_per_chunk == 0:
             yield out.getvalue()
             out.seek(0)
             out.truncate()
     yield out.getvalue()
+
+
+_FORMULA_FIRST = frozenset(_FORMULA_START)
+
+
+def _converter(column: str, labels: str | None, tz: ZoneInfo | None, names: dict[str, str]):
+    """safe_cell(_cell(...)) for this column, decided once: a plainer function doing the
+    same where it can."""
+    if tz and column in TIME_FIELDS:  # an instant written out starts with its year
+        return lambda raw: "" if raw is None else words.local_time(raw, tz, labels)
+    if not labels:  # words.cell leaves every value as it is without a language
+        return _plain
+    return lambda raw: safe_cell(_cell(column, raw, labels, tz, names))
+
+
+def _plain(raw: object) -> object:
+    if raw is None:
+        return ""
+    if isinstance(raw, str) and raw[:1] in _FORMULA_FIRST:
+        return "'" + raw
+    return raw
 
 
 def _cell(
@@ -306,9 +330,10 @@ def existence(stored: int | None) -> str:
 def article_rows(rows: Iterable[dict], topics: dict[int, dict] | None = None) -> Iterator[dict]:
     """One row per article, as the rows come; topics (article id → the store's prediction
     and correction) adds what the model decided, its probabilities, a person's label and
-    the model."""
+    the model. Without topics, a row that carries them itself (has_topics) gives its own."""
     for r in rows:
-        links = [lk for lk in json.loads(r["links"] or "[]") if lk.get("column_id")]
+        columns, evidence = _links_text(r["links"])
+        t = topics.get(r["id"]) if topics is not None else (r if r.get("has_topics") else None)
         yield (
             {
                 "outlet_id": r["outlet_id"],
@@ -316,14 +341,28 @@ def article_rows(rows: Iterable[dict], topics: dict[int, dict] | None = None) ->
                 "published": r["published"],
                 "title": r["title"],
                 "url": r["url"],
-                "sources": " ".join(json.loads(r["sources"] or "[]")),
-                "columns": " ".join(lk["column_id"] for lk in links),
-                "evidence": "; ".join(
-                    f"{lk['column_id']}: {lk['evidence']} ({lk['rule']})" for lk in links
-                ),
-                **_topic_fields((topics or {}).get(r["id"])),
+                "sources": _words(r["sources"]),
+                "columns": columns,
+                "evidence": evidence,
+                **_topic_fields(t),
             }
         )
+
+
+# Articles share a few link lists and source lists: each is parsed and written out once.
+@functools.lru_cache(maxsize=4096)
+def _links_text(links: str | None) -> tuple[str, str]:
+    found = [lk for lk in json.loads(links or "[]") if lk.get("column_id")]
+    return (
+        " ".join(lk["column_id"] for lk in found),
+        "; ".join(f"{lk['column_id']}: {lk['evidence']} ({lk['rule']})" for lk in found),
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _words(text: str | None) -> str:
+    """A stored JSON list of words, as the words."""
+    return " ".join(json.loads(text or "[]"))
 
 
 def _topic_fields(t: dict | None) -> dict:
@@ -331,8 +370,8 @@ def _topic_fields(t: dict | None) -> dict:
         return {}
     probs = json.loads(t["probabilities"] or "{}")
     return {
-        "topics": " ".join(json.loads(t["labels"] or "[]")),
+        "topics": _words(t["labels"]),
         "topic_probabilities": " ".join(f"{k}={v:.2f}" for k, v in probs.items()),
-        "person_topics": " ".join(json.loads(t["corrected"] or "[]")),
+        "person_topics": _words(t["corrected"]),
         "model_version": t["model_version"] or "",
     }

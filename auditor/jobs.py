@@ -136,14 +136,29 @@ def _run_list(store: Store, tz: ZoneInfo) -> str:
 def weekly_export(
     config: Config, store: Store, first=None, last=None, runs: dict[str, int] | None = None
 ) -> list[dict]:
-    latest = runs or _latest(store)
+    return list(weekly_export_rows(config, store, first, last, runs))
+
+
+def weekly_export_rows(
+    config: Config, store: Store, first=None, last=None, runs: dict[str, int] | None = None
+) -> Iterator[dict]:
+    """The weekly rows one outlet at a time, with only that outlet's article URLs: all
+    weeks and every article's URL in memory took 1.2 GB at 2,000,000 articles (issue 14)."""
+    latest = runs or _latest(store)  # here, not in the loop: no run is an error up front
+    names = _outlet_names(config, store)
+    return _weekly_rows(config, store, first, last, latest, names)
+
+
+def _weekly_rows(config, store, first, last, latest, names) -> Iterator[dict]:
     order = {c.id: i for i, c in enumerate(config.campaign.columns)}
-    rows = sorted(
-        store.week_rows(latest, first, last),
-        key=lambda r: (r["outlet_id"], order.get(r["column_id"], 99), r["week"]),
-    )
-    urls = store.article_urls()
-    return export.weekly_rows(rows, _outlet_names(config, store), _column_names(config), urls)
+    columns = _column_names(config)
+    for outlet_id, run_id in sorted(latest.items()):
+        rows = sorted(
+            store.week_rows({outlet_id: run_id}, first, last),
+            key=lambda r: (order.get(r["column_id"], 99), r["week"]),
+        )
+        urls = store.article_urls(i for r in rows for i in json.loads(r["article_ids"] or "[]"))
+        yield from export.weekly_rows(rows, names, columns, urls)
 
 
 def outlets_export(config: Config, store: Store, runs: dict[str, int] | None = None) -> list[dict]:
@@ -163,7 +178,7 @@ def outlets_export(config: Config, store: Store, runs: dict[str, int] | None = N
 
 
 def articles_export(store: Store, first=None, last=None) -> Iterator[dict]:
-    return export.article_rows(store.article_rows(first, last), store.article_topics())
+    return export.article_rows(store.article_rows(first, last))  # topics in the rows
 
 
 def _latest(store: Store) -> dict[str, int]:
@@ -174,7 +189,7 @@ def _latest(store: Store) -> dict[str, int]:
 
 
 def _outlet_names(config: Config, store: Store) -> dict[str, str]:
-    names = {o["id"]: o["name"] for o in store.outlet_rows()}
+    names = store.outlet_names()
     names.update({o.id: o.name for o in config.outlets})
     return names
 

@@ -29,20 +29,21 @@ def classify_stored(
     everything: bool = False,
     now: Callable[[], datetime] = utcnow,
 ) -> int:
-    """Predict topics for the stored articles this model has not seen; returns how many."""
-    rows = store.unclassified(model.version, outlet_id, everything)
-    for start in range(0, len(rows), BATCH):
-        batch = rows[start : start + BATCH]
-        texts = [classify.article_text(r["title"], r["summary"] or r["text"][:600]) for r in batch]
+    """Predict topics for the stored articles this model has not seen; returns how many.
+    Read, predicted and written one batch at a time, so memory stays flat (issue 14)."""
+    done, after = 0, 0
+    while batch := store.unclassified_batch(model.version, outlet_id, everything, after, BATCH):
+        texts = [classify.article_text(title, summary or text) for _, title, summary, text in batch]
         predicted = model.predict(texts)
         store.save_predictions(
             model.version,
-            [(r["id"], probs, labels) for r, (probs, labels) in zip(batch, predicted, strict=True)],
+            [(r[0], probs, labels) for r, (probs, labels) in zip(batch, predicted, strict=True)],
             now(),
         )
-    if rows:
-        log.info("classified %d articles with model %s", len(rows), model.version)
-    return len(rows)
+        done, after = done + len(batch), batch[-1][0]
+    if done:
+        log.info("classified %d articles with model %s", done, model.version)
+    return done
 
 
 # A person's correction outweighs the crawl's weak label: it is repeated this many times

@@ -353,18 +353,27 @@ def run_child(argv: list[str], env: dict | None = None, cwd: str | None = None) 
         tempfile.NamedTemporaryFile("r", suffix=".status") as peak,
     ):
         env = {**(env or os.environ), "BENCH_STATUS_FILE": peak.name}
-        started = time.perf_counter()
+        started, used = time.perf_counter(), _children_cpu()
         proc = subprocess.run(argv, env=env, cwd=cwd, stdout=out, stderr=err, check=False)
         wall = time.perf_counter() - started
+        cpu = _children_cpu() - used  # the child's own CPU time: what the load cannot inflate
         out.seek(0)
         err.seek(0)
         return {
             "wall_s": round(wall, 3),
+            "cpu_s": round(cpu, 3),
             "exit": proc.returncode,
             "peak_mb": _vm_hwm_mb(peak.read()),
             "stdout": out.read(),
             "stderr": err.read()[-2000:],
         }
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _vm_hwm_mb(status: str) -> float | None:

@@ -45,3 +45,50 @@ def test_scale_benchmark_runs(tmp_path):
     assert result["build"]["articles"] == 200 and result["build"]["outlets_not_ok"] == 0
     for step in ("audit", "export weekly", "export articles", "status", "classify --all"):
         assert result["steps"][step]["exit"] == 0, result["steps"][step]
+
+
+@pytest.mark.slow
+def test_scale_benchmark_copies_outlets_with_their_own_ids_and_hosts(tmp_path):
+    """Outlets beyond the crawled ones are copies of their rows, each under its own id,
+    host and article ids; the commands run on them as on crawled ones."""
+    import sqlite3
+
+    keep = tmp_path / "store"
+    run(
+        tmp_path,
+        "bench_scale.py",
+        "--outlets",
+        "3",
+        "--articles",
+        "300",
+        "--crawled",
+        "2",
+        "--keep",
+        str(keep),
+    )
+    result = json.loads((tmp_path / "scale.json").read_text())
+    assert result["build"]["articles"] == 300 and result["build"]["outlets_crawled"] == 2
+    assert all(step["exit"] == 0 for step in result["steps"].values()), result["steps"]
+    with sqlite3.connect(keep / "scale.db.built") as db:
+        copied = db.execute(
+            "SELECT url FROM articles WHERE outlet_id = 'o00002' ORDER BY id"
+        ).fetchall()
+        template = db.execute(
+            "SELECT url FROM articles WHERE outlet_id = 'o00000' ORDER BY id"
+        ).fetchall()
+        assert len(copied) == len(template) == 100
+        assert [u.replace("o2.bench.test", "o0.bench.test") for (u,) in copied] == [
+            u for (u,) in template
+        ]
+        assert all("//o2.bench.test/" in u for (u,) in copied)
+        links = db.execute(
+            "SELECT count(*) FROM article_columns ac JOIN articles a ON a.id = ac.article_id "
+            "WHERE ac.outlet_id = 'o00002' AND a.outlet_id = 'o00002'"
+        ).fetchone()[0]
+        assert (
+            links
+            == db.execute(
+                "SELECT count(*) FROM article_columns WHERE outlet_id = 'o00000'"
+            ).fetchone()[0]
+            > 0
+        )

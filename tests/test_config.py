@@ -89,3 +89,20 @@ def test_errors_name_key_and_problem(text, path, problem):
 def test_disabled_outlet_may_lack_url():
     text = BASE.replace(', url: "http://127.0.0.1:1/"', ", enabled: false")
     assert config.parse(text).outlets[0].url == ""
+
+
+def test_the_fast_yaml_loader_reads_what_the_pure_one_reads():
+    """libyaml's parser (issue 14: a 1,000-outlet config in every command) with the same
+    resolvers: dates stay text, other scalars as before; errors keep the pure parser's words."""
+    import pathlib
+
+    import yaml
+
+    from auditor import config as config_mod
+
+    shipped = (pathlib.Path(__file__).resolve().parent.parent / "config.yaml").read_text()
+    text = shipped + "\nx: {d: 2017-09-20, b: yes, n: ~, f: 1e3, o: 0o17, t: '12:30'}\n"
+    assert config_mod._load(text) == yaml.load(text, Loader=config_mod._Loader)
+    assert config_mod._load("d: 2017-09-20") == {"d": "2017-09-20"}
+    with pytest.raises(config_mod.ConfigError, match="line 1, column"):
+        config_mod.parse("x: [1, 2")

@@ -268,8 +268,8 @@ def export_weekly(state: State, output, labels, first, last, as_of, run_id) -> N
     store = state.store()
     start, end = parse_span(first, last)
     runs = _pick_runs(state, store, as_of, run_id)
-    rows = jobs.weekly_export(state.config, store, start, end, runs)
-    _write(output, export_mod.to_csv(export_mod.WEEKLY, rows, labels))
+    rows = jobs.weekly_export_rows(state.config, store, start, end, runs)
+    _write(output, export_mod.csv_chunks(export_mod.WEEKLY, rows, labels))  # streamed
 
 
 @export_group.command("outlets", context_settings=CONTEXT)

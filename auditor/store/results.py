@@ -3,10 +3,11 @@ sections; the crawl locks and the scheduler's plan."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from auditor.store.rows import from_iso, iso
@@ -40,45 +41,12 @@ class ResultRows:
                 )
                 .last_pk
             )
-            self.db["week_results"].insert_all(
-                (
-                    {
-                        "run_id": run_id,
-                        "outlet_id": w.outlet_id,
-                        "column_id": w.column_id,
-                        "week": w.week,
-                        "week_start": w.week_start.isoformat(),
-                        "week_end": w.week_end.isoformat(),
-                        "articles": w.articles,
-                        "required": w.required,
-                        "status": w.status,
-                        "on_topic": w.on_topic,
-                        "article_ids": json.dumps(list(w.article_ids)),
-                        "covered_by": w.covered_by,
-                    }
-                    for w in weeks
-                ),
-                batch_size=500,
-            )
-            self.db["column_results"].insert_all(
-                {
-                    "run_id": run_id,
-                    "outlet_id": s.outlet_id,
-                    "column_id": s.column_id,
-                    "exists_": {"yes": 1, "no": 0}.get(s.exists),  # NULL: unknown
-                    "found_by": s.found_by,
-                    "first_article": s.first_article.isoformat() if s.first_article else None,
-                    "timeliness": s.timeliness,
-                    "weeks_met": s.weeks_met,
-                    "weeks_missed": s.weeks_missed,
-                    "weeks_unknown": s.weeks_unknown,
-                    "weeks_in_progress": s.weeks_in_progress,
-                    "off_topic": s.off_topic,
-                    "on_topic_elsewhere": s.on_topic_elsewhere,
-                    "finding": s.finding,
-                }
-                for s in summaries
-            )
+            # tuples through executemany, in this one transaction: sqlite-utils' insert_all
+            # built and checked a dict per row (303,000 rows: 10 s; issue 14)
+            # a hundred distinct days, not 300,000 to write out
+            day = functools.lru_cache(maxsize=None)(lambda d: d.isoformat())
+            self.db.conn.executemany(_INSERT_WEEK, (_week_row(run_id, w, day) for w in weeks))
+            self.db.conn.executemany(_INSERT_COLUMN, (_column_row(run_id, s) for s in summaries))
         return run_id
 
     def latest_runs(self) -> dict[str, int]:
@@ -102,12 +70,14 @@ class ResultRows:
     ) -> list[dict]:
         rows = []
         for outlet_id, run_id in sorted(latest.items()):
-            rows += self._q(
+            cursor = self.db.conn.execute(
                 "SELECT * FROM week_results WHERE run_id = ? AND outlet_id = ? AND "
                 "(? IS NULL OR week_end >= ?) AND (? IS NULL OR week_start <= ?) "
                 "ORDER BY column_id, week",
                 (run_id, outlet_id, _d(first), _d(first), _d(last), _d(last)),
             )
+            keys = [d[0] for d in cursor.description]  # dicts made in C, not row by row
+            rows += (dict(zip(keys, row, strict=True)) for row in cursor)
         return rows
 
     def column_rows(self, latest: dict[str, int]) -> list[dict]:
@@ -125,8 +95,10 @@ class ResultRows:
             # which reads every article row (m012)
             "SELECT o.*, (SELECT count(*) FROM articles a INDEXED BY articles_live WHERE "
             "a.outlet_id = o.id AND a.removed_at IS NULL) AS articles, (SELECT count(*) FROM "
-            "articles a WHERE a.outlet_id = o.id AND a.removed_at IS NULL AND "
-            "a.published IS NULL) AS undated, "
+            # and articles_published for the undated: through articles_live it read every
+            # live article's row to test its date (issue 14: 2,000,000 rows for `status`)
+            "articles a INDEXED BY articles_published WHERE a.outlet_id = o.id AND "
+            "a.removed_at IS NULL AND a.published IS NULL) AS undated, "
             "(SELECT max(c.started_at) FROM crawls c WHERE c.outlet_id = o.id AND "
             "c.status != 'error') AS last_reached, "
             "(SELECT requests FROM crawls c "
@@ -134,23 +106,47 @@ class ResultRows:
             "FROM outlets o ORDER BY o.id"
         )
 
-    def article_urls(self) -> dict[int, str]:
-        """id → URL of every article, read from the cursor as it comes: a list of a dict
-        per row first held every article twice (issue 14: export weekly's memory)."""
-        return dict(self.db.execute("SELECT id, url FROM articles"))
+    def article_urls(self, ids: Iterable[int] | None = None) -> dict[int, str]:
+        """id → URL of the given articles (of every article without ids), read from the
+        cursor as it comes: export weekly asks one outlet's at a time (issue 14)."""
+        if ids is None:
+            return dict(self.db.execute("SELECT id, url FROM articles"))
+        ids, urls = sorted(set(ids)), {}
+        for start in range(0, len(ids), 500):  # under SQLite's limit of bound values
+            part = ids[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            urls.update(
+                self.db.execute(f"SELECT id, url FROM articles WHERE id IN ({marks})", part)
+            )
+        return urls
+
+    def outlet_names(self) -> dict[str, str]:
+        """id → name of every stored outlet, without counting their articles."""
+        return dict(self.db.execute("SELECT id, name FROM outlets ORDER BY id"))
 
     def article_rows(self, first: datetime | None, last: datetime | None) -> Iterator[dict]:
-        """Rows as the cursor gives them: the articles export streams them to its file."""
-        return self.db.query(
+        """Rows as the cursor gives them, each with its topics (the prediction and a
+        person's correction, has_topics when there is either): the articles export streams
+        them to its file. Topics joined here, not read first into a dict of every
+        article's (issue 14: 2,000,000 dicts)."""
+        cursor = self.db.conn.execute(
             # only what the export shows: a.* carried every article's full text (issue 14)
             "SELECT a.id, a.outlet_id, a.published, a.title, a.url, a.sources, "
             "(SELECT json_group_array(json_object('column_id', ac.column_id, "
             "'rule', ac.rule, 'evidence', ac.evidence)) FROM article_columns ac "
-            "WHERE ac.article_id = a.id) AS links FROM articles a WHERE "
+            "WHERE ac.article_id = a.id) AS links, p.model_version, p.probabilities, "
+            "p.labels, c.labels AS corrected, "
+            "(p.article_id IS NOT NULL OR c.article_id IS NOT NULL) AS has_topics "
+            # INDEXED BY: the order of articles published at one instant is the index's
+            "FROM articles a INDEXED BY articles_published "
+            "LEFT JOIN predictions p ON p.article_id = a.id "
+            "LEFT JOIN corrections c ON c.article_id = a.id WHERE "
             "(? IS NULL OR a.published >= ?) AND (? IS NULL OR a.published < ?) "
             "ORDER BY a.outlet_id, a.published",
             (iso(first), iso(first), iso(last), iso(last)),
         )
+        keys = [d[0] for d in cursor.description]
+        return (dict(zip(keys, row, strict=True)) for row in cursor)
 
     # -- locks and the schedule -----------------------------------------------------------
 
@@ -254,6 +250,59 @@ class ResultRows:
             "(? IS NULL OR checked_at <= ?) ORDER BY checked_at",
             (outlet_id, iso(until), iso(until)),
         )
+
+
+_WEEK_FIELDS = (
+    "run_id, outlet_id, column_id, week, week_start, week_end, articles, required, status, "
+    "on_topic, article_ids, covered_by"
+)
+_INSERT_WEEK = f"INSERT INTO week_results ({_WEEK_FIELDS}) VALUES ({', '.join('?' * 12)})"
+_COLUMN_FIELDS = (
+    "run_id, outlet_id, column_id, exists_, found_by, first_article, timeliness, weeks_met, "
+    "weeks_missed, weeks_unknown, weeks_in_progress, off_topic, on_topic_elsewhere, finding"
+)
+_INSERT_COLUMN = f"INSERT INTO column_results ({_COLUMN_FIELDS}) VALUES ({', '.join('?' * 14)})"
+
+
+def _week_row(run_id: int, w: WeekResult, day: Callable[[date], str]) -> tuple:
+    return (
+        run_id,
+        w.outlet_id,
+        w.column_id,
+        w.week,
+        day(w.week_start),
+        day(w.week_end),
+        w.articles,
+        w.required,
+        w.status,
+        w.on_topic,
+        _int_list(w.article_ids),
+        w.covered_by,
+    )
+
+
+def _int_list(ids: tuple[int, ...]) -> str:
+    """What json.dumps writes for a list of ints, without its encoder's overhead."""
+    return "[" + ", ".join(map(str, ids)) + "]"
+
+
+def _column_row(run_id: int, s: ColumnSummary) -> tuple:
+    return (
+        run_id,
+        s.outlet_id,
+        s.column_id,
+        {"yes": 1, "no": 0}.get(s.exists),  # NULL: unknown
+        s.found_by,
+        s.first_article.isoformat() if s.first_article else None,
+        s.timeliness,
+        s.weeks_met,
+        s.weeks_missed,
+        s.weeks_unknown,
+        s.weeks_in_progress,
+        s.off_topic,
+        s.on_topic_elsewhere,
+        s.finding,
+    )
 
 
 def _stale(lock: dict, now: datetime) -> bool:

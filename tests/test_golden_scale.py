@@ -1,0 +1,46 @@
+"""The commands the scale benchmark times write, byte for byte, what the code before the
+issue 14 speed-ups wrote (tests/golden_scale.py says how the expected files were made)."""
+
+import golden_scale
+import pytest
+
+
+@pytest.fixture(scope="module")
+def got(tmp_path_factory):
+    return golden_scale.outputs(tmp_path_factory.mktemp("golden"))
+
+
+@pytest.mark.parametrize("name", [*golden_scale.RUNS, "tables.json"])
+def test_output_is_byte_for_byte_the_golden_one(got, name):
+    expected = (golden_scale.HERE / name).read_bytes()
+    assert got[name] == expected, f"{name} differs from tests/data/scale_golden/{name}"
+
+
+def test_classify_in_small_batches_writes_what_one_pass_wrote(tmp_path, monkeypatch):
+    """Batches are read after the last id written: none skipped, none read twice."""
+    import json
+    import sqlite3
+
+    from auditor import topics
+
+    monkeypatch.setattr(topics, "BATCH", 7)
+    got = golden_scale.outputs(tmp_path)
+    assert got["classify.txt"] == (golden_scale.HERE / "classify.txt").read_bytes()
+    expected = json.loads((golden_scale.HERE / "tables.json").read_text())["predictions"]
+    assert json.loads(got["tables.json"])["predictions"] == expected
+    with sqlite3.connect(tmp_path / "store.db") as conn:
+        assert conn.execute("SELECT count(*) FROM predictions").fetchone()[0] == len(expected)
+
+
+def test_article_urls_of_given_ids_in_chunks(tmp_path):
+    """More ids than one statement may bind, unknown ids left out, repeats counted once."""
+    import shutil
+
+    from auditor.store import Store
+
+    shutil.copyfile(golden_scale.HERE / "store.db", tmp_path / "s.db")
+    store = Store(tmp_path / "s.db")
+    every = store.article_urls()
+    ids = sorted(every)[:1100]
+    assert store.article_urls([*ids, ids[0], 10**9]) == {i: every[i] for i in ids}
+    assert store.article_urls([]) == {}
