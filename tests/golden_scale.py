@@ -89,7 +89,6 @@ def build_store() -> None:
     from auditor.crawl import crawl
     from auditor.fetch import Fetcher
     from auditor.store import Store
-    from auditor import crawlsave
 
     HERE.mkdir(parents=True, exist_ok=True)
     db = HERE / "store.db"
@@ -115,6 +114,8 @@ def build_store() -> None:
 
 
 def _rare_cases(store, config) -> None:
+    from auditor import crawlsave
+
     at = datetime(2018, 2, 11, tzinfo=UTC)
     x = store.db.conn.execute
     with store.transaction():
