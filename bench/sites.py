@@ -161,10 +161,10 @@ class LoopbackFleet:
 
     def __init__(self, sites_spec: dict, n: int, latency_s: float):
         self.spec, self.n, self.latency = sites_spec, n, latency_s
-        self.port = _free_port(n)
+        self.port = 0  # the child binds and says which port it got
         self._pipe, child = multiprocessing.Pipe()
         self._proc = multiprocessing.Process(
-            target=_serve, args=(child, sites_spec, n, self.port, latency_s), daemon=True
+            target=_serve, args=(child, sites_spec, n, latency_s), daemon=True
         )
 
     def url(self, index: int) -> str:
@@ -172,9 +172,10 @@ class LoopbackFleet:
 
     def __enter__(self) -> LoopbackFleet:
         self._proc.start()
-        reply = self._pipe.recv()  # "ready" once every socket listens
-        if reply != "ready":
+        reply = self._pipe.recv()  # ("ready", port) once every socket listens
+        if not (isinstance(reply, tuple) and reply[0] == "ready"):
             raise RuntimeError(f"fleet server failed: {reply}")
+        self.port = reply[1]
         return self
 
     def stats(self, reset: bool = True) -> dict:
@@ -193,35 +194,40 @@ class LoopbackFleet:
             self._proc.kill()
 
 
-def _free_port(n: int) -> int:
-    """A port free on the first few of our addresses (the others are checked on bind)."""
-    for _ in range(50):
-        port = random.randrange(20000, 60000)
-        try:
-            for i in range(min(n, 3)):
-                with socket.socket() as s:
-                    s.bind((host_for(i), port))
-            return port
-        except OSError:
-            continue
-    raise RuntimeError("no free port on the loopback addresses")
-
-
-def _serve(pipe, spec: dict, n: int, port: int, latency: float) -> None:
+def _serve(pipe, spec: dict, n: int, latency: float) -> None:
     try:
         sites = [make_site(i, **spec) for i in range(n)]
-        asyncio.run(_main(pipe, sites, port, latency))
+        asyncio.run(_main(pipe, sites, latency))
     except Exception as e:  # reported to the parent, which raises
         pipe.send(f"{type(e).__name__}: {e}")
 
 
-async def _main(pipe, sites, port, latency) -> None:
+async def _listen(sites, latency, stats) -> tuple[int, list]:
+    """One port on every outlet's address. The first address binds port 0 (the kernel
+    picks a free one as it binds: nothing can take it in between); when that port is taken
+    on another address, everything is closed and tried again with a fresh one."""
+    for _ in range(20):
+        first = socket.socket()
+        first.bind((host_for(0), 0))
+        port = first.getsockname()[1]
+        servers = []
+        try:
+            for i, site in enumerate(sites):
+                handler = _handler(site, f"{host_for(i)}:{port}", latency, stats)
+                where = {"sock": first} if i == 0 else {"host": host_for(i), "port": port}
+                servers.append(await asyncio.start_server(handler, backlog=64, **where))
+            return port, servers
+        except OSError:
+            first.close()
+            for server in servers:
+                server.close()
+    raise RuntimeError("no port free on every loopback address of the fleet")
+
+
+async def _main(pipe, sites, latency) -> None:
     stats = _Stats()
-    servers = []
-    for i, site in enumerate(sites):
-        handler = _handler(site, f"{host_for(i)}:{port}", latency, stats)
-        servers.append(await asyncio.start_server(handler, host_for(i), port, backlog=64))
-    pipe.send("ready")
+    port, servers = await _listen(sites, latency, stats)
+    pipe.send(("ready", port))
     loop = asyncio.get_running_loop()
     while True:
         command, arg = await loop.run_in_executor(None, pipe.recv)

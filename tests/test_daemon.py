@@ -11,11 +11,12 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from proclines import SAFETY_CAP_S, Lines
+from proclines import start as start_watched
 from test_crawl import big_site, write_config
 
 from auditor.fakesite import FakeSite
@@ -34,16 +35,19 @@ def auditor(*args, timeout=120) -> subprocess.CompletedProcess:
     )
 
 
-def start(config: str, db: Path, log: Path) -> subprocess.Popen:
-    out = open(log, "w")  # noqa: SIM115 - closed by the caller through proc.log
-    proc = subprocess.Popen(
+def start(config: str, db: Path, log: Path) -> tuple[subprocess.Popen, Lines]:
+    """The scheduler, its log lines read as they come: tests wait for the line a crawl
+    logs once it is stored ("good: ok, 12 new, …"), never for a time to pass."""
+    return start_watched(
         [sys.executable, "-m", "auditor", "--config", config, "--db", str(db), "schedule"],
-        stdout=out,
-        stderr=out,
+        log,
         cwd=ROOT,
     )
-    proc.log = out
-    return proc
+
+
+def crawled(outlet: str, status: str = "ok") -> str:
+    """A crawl's log line (crawl._save), printed after its rows are committed."""
+    return rf": {outlet}: {status}, \d+ new"
 
 
 def rows(db: Path, sql: str, params=()) -> list[tuple]:
@@ -52,29 +56,19 @@ def rows(db: Path, sql: str, params=()) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
 
 
-def rows_once_there(db: Path, sql: str, params=()) -> list[tuple]:
-    """For waiting only: before the scheduler has created the tables there are no rows."""
-    try:
-        return rows(db, sql, params)
-    except sqlite3.OperationalError as e:
-        if "no such table" in str(e):
-            return []
-        raise
-
-
-def wait_until(check, seconds=60, what=""):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+def stop(proc: subprocess.Popen, lines: Lines) -> int:
+    proc.send_signal(signal.SIGTERM)
+    code = proc.wait(60)  # a safety cap: a clean stop takes a second or two
+    lines.close()
+    return code
 
 
 def test_schedule_with_reaudit_export_and_sigterm(tmp_path, serve):
     good = serve(big_site())
+    asked = threading.Event()  # bad's homepage was asked for
 
     def down(h):
+        asked.set()
         h.send(500, b"down", "text/plain")
 
     bad = serve(
@@ -91,22 +85,21 @@ def test_schedule_with_reaudit_export_and_sigterm(tmp_path, serve):
         tmp_path,
         outlets,
         extra=(
-            "schedule: {crawl_interval_s: 2, jitter_s: 1, homepage_interval_s: 3600, "
+            "schedule: {crawl_interval_s: 1, jitter_s: 1, homepage_interval_s: 3600, "
             "lock_wait_s: 60}\ncrawl: {classify: false}\n"
         ),
         http="{timeout_s: 5, per_host_delay_s: 0, retries: 0}",
     )
     db = tmp_path / "a.db"
-    proc = start(config, db, tmp_path / "schedule.log")
+    proc, lines = start(config, db, tmp_path / "schedule.log")
     try:
-        wait_until(
-            lambda: rows_once_there(db, "SELECT 1 FROM crawls WHERE outlet_id = 'good'"),
-            what="a first crawl of good",
-        )
-        wait_until(
-            lambda: len(rows_once_there(db, "SELECT 1 FROM crawls WHERE outlet_id = 'bad'")) >= 2,
-            what="two crawls of bad",
-        )
+        lines.wait_for(crawled("good"))
+        lines.wait_for(r": bad: banner ")  # the banner job (once an hour) is done with bad
+        lines.wait_for(crawled("bad", "error"), count=2)
+        # the scheduler plans bad's next crawl just after logging this one: once the
+        # next crawl asks for the homepage, that plan is surely stored
+        asked.clear()
+        assert asked.wait(SAFETY_CAP_S), "bad was not crawled a third time"
         base = ["--config", config, "--db", str(db)]
         done = auditor(*base, "reaudit", "good")
         assert done.returncode == 0, done.stderr
@@ -124,14 +117,11 @@ def test_schedule_with_reaudit_export_and_sigterm(tmp_path, serve):
         listed = auditor(*base, "schedule", "--list").stdout
         assert "crawl:good" in listed and "weekly-audit" in listed
     finally:
-        proc.send_signal(signal.SIGTERM)
-        code = proc.wait(30)
-        proc.log.close()
+        code = stop(proc, lines)
     assert code == 0, (tmp_path / "schedule.log").read_text()
     assert rows(db, "PRAGMA integrity_check") == [("ok",)]
     assert rows(db, "SELECT * FROM locks") == []
-    log = (tmp_path / "schedule.log").read_text()
-    assert "scheduler stopped" in log
+    assert lines.matches("scheduler stopped")
 
 
 def held_posts(site: FakeSite, reached: threading.Event, released: threading.Event):
@@ -170,27 +160,23 @@ def test_kill_9_during_a_crawl_leaves_a_usable_store(tmp_path, serve, request):
         ),
     )
     db = tmp_path / "killed.db"
-    proc = start(config, db, tmp_path / "killed.log")
+    proc, lines = start(config, db, tmp_path / "killed.log")
     try:
-        assert reached.wait(120), "the crawl never asked for the posts"
+        assert reached.wait(SAFETY_CAP_S), "the crawl never asked for the posts"
         os.kill(proc.pid, signal.SIGKILL)  # while its listing is held: mid-crawl for sure
-        proc.wait(10)
+        proc.wait(60)
     finally:
         released.set()  # later crawls get their answers at once
-        proc.log.close()
+        lines.close()
     assert rows(db, "SELECT count(*) FROM crawls") == [(0,)]  # nothing half-written
     assert rows(db, "SELECT count(*) FROM locks") == [(1,)]  # its lock is left behind
 
-    restarted = start(config, db, tmp_path / "restarted.log")  # takes the dead lock over
+    restarted, lines = start(config, db, tmp_path / "restarted.log")  # takes the dead lock over
     try:
-        wait_until(
-            lambda: rows(db, "SELECT 1 FROM crawls WHERE status = 'ok'"),
-            what="the crawl after the restart",
-        )
+        lines.wait_for(crawled("slow"))
     finally:
-        restarted.send_signal(signal.SIGTERM)
-        assert restarted.wait(30) == 0
-        restarted.log.close()
+        assert stop(restarted, lines) == 0, (tmp_path / "restarted.log").read_text()
+    assert rows(db, "SELECT count(*) FROM crawls WHERE status = 'ok'") == [(1,)]
     assert rows(db, "PRAGMA integrity_check") == [("ok",)]
     after_kill = weekly_of(config, db, tmp_path, "after-kill.csv")
 

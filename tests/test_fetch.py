@@ -1,7 +1,6 @@
 """HTTP semantics against real servers on 127.0.0.1."""
 
 import threading
-import time
 
 import pytest
 
@@ -89,21 +88,29 @@ def test_endless_body_is_cut(serve):
         client().get(server.url + "/endless")
 
 
-def trickle(h):
-    h.send_response(200)
-    h.send_header("Content-Type", "text/plain")
-    h.end_headers()
-    try:
-        for _ in range(100):
-            h.wfile.write(b"x")
-            h.wfile.flush()
-            time.sleep(0.1)
-    except OSError:
-        pass
+def trickler(done: threading.Event):
+    """A body that never ends: a byte every 0.1 s until the test is over (or the client
+    hangs up), so only the client's own deadline can end the read, however slow the
+    machine."""
+
+    def trickle(h):
+        h.send_response(200)
+        h.send_header("Content-Type", "text/plain")
+        h.end_headers()
+        try:
+            while not done.wait(0.1):
+                h.wfile.write(b"x")
+                h.wfile.flush()
+        except OSError:
+            pass
+
+    return trickle
 
 
-def test_trickling_body_is_cut_at_the_deadline(serve):
-    server = serve(site_with(**{"/slow": trickle}))
+def test_trickling_body_is_cut_at_the_deadline(serve, request):
+    done = threading.Event()
+    request.addfinalizer(done.set)
+    server = serve(site_with(**{"/slow": trickler(done)}))
     settings = HttpSettings(timeout_s=1, per_host_delay_s=0, retries=0)
     with pytest.raises(FetchError, match="still arriving"):
         client(settings).get(server.url + "/slow")

@@ -3,9 +3,11 @@
 One MariaDB server (its own data folder and socket, started and stopped by PID) holds one
 database per site; each site is PHP's built-in server on its own port (in a process group
 of its own, so its workers stop with it), with Debian's WordPress (/usr/share/wordpress)
-and a config file /etc/wordpress/config-auditor-test-<name>-<port>.php chosen through
-WORDPRESS_CONFIG (the port keeps two suites running at once apart). Sites are installed
-and seeded by install.php through WordPress's own functions.
+and a config file /etc/wordpress/config-auditor-test-<name>-<token>.php chosen through
+WORDPRESS_CONFIG (a token per run keeps two suites running at once apart). Each server binds
+port 0 and says which port it got; MariaDB says when it is ready: the harness waits for
+those lines, never for a time. Sites are installed and seeded by install.php through
+WordPress's own functions.
 
 By hand:  python3 tests/integration/wordpress/harness.py up   (Ctrl-C stops everything)
 """
@@ -16,15 +18,20 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parents[1]))  # tests/, for proclines (also when run by hand)
+
+from proclines import Lines  # noqa: E402
+from proclines import start as start_watched  # noqa: E402
+
 WORDPRESS = Path("/usr/share/wordpress")
 ETC = Path("/etc/wordpress")
 PACKAGES = (
@@ -50,26 +57,12 @@ def missing() -> str:
     return ""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(check, what: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.1)
-    raise RuntimeError(f"{what} did not come up in {seconds:g} s")
-
-
 class MariaDB:
     def __init__(self, folder: Path):
         self.folder = folder
         self.socket = folder / "mysqld.sock"
         self.process: subprocess.Popen | None = None
+        self.output: Lines | None = None
 
     def start(self) -> None:
         data = self.folder / "data"
@@ -86,9 +79,7 @@ class MariaDB:
             capture_output=True,
         )
         mariadbd = shutil.which("mariadbd") or "/usr/sbin/mariadbd"
-        self.log = open(self.folder / "mariadb.log", "w")  # noqa: SIM115 - closed in stop()
-        log = self.log
-        self.process = subprocess.Popen(
+        self.process, self.output = start_watched(
             [
                 mariadbd,
                 "--no-defaults",
@@ -99,10 +90,9 @@ class MariaDB:
                 f"--pid-file={self.folder / 'mysqld.pid'}",
                 "--innodb-buffer-pool-size=64M",
             ],
-            stdout=log,
-            stderr=log,
+            self.folder / "mariadb.log",
         )
-        wait_for(lambda: self.sql("SELECT 1", check=False).returncode == 0, "MariaDB")
+        self.output.wait_for(r"ready for connections")  # it says so once the socket listens
         self.sql(
             "CREATE USER 'wp'@'localhost' IDENTIFIED BY 'wp'; GRANT ALL ON *.* TO 'wp'@'localhost';"
         )
@@ -122,20 +112,23 @@ class MariaDB:
                 self.process.wait(20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-        if getattr(self, "log", None):
-            self.log.close()
+                self.process.wait(20)
+        if self.output:
+            self.output.close()
 
 
 @dataclass
 class Site:
     name: str
     seed: dict
-    port: int
     db: MariaDB
     folder: Path
+    token: str  # unique to this run of the suite: two suites at once never share a config
+    port: int = 0  # the port the server bound (it is given port 0 and says which it took)
     version: str = ""
     ids: dict | None = None
     process: subprocess.Popen | None = None
+    output: Lines | None = None
 
     @property
     def url(self) -> str:
@@ -143,8 +136,8 @@ class Site:
 
     @property
     def config_name(self) -> str:
-        # the port makes it unique: two suites running at once must not share a config file
-        return f"auditor-test-{self.name}-{self.port}"
+        # Debian's wp-config.php accepts [a-zA-Z0-9-] here
+        return f"auditor-test-{self.name}-{self.token}"
 
     @property
     def env(self) -> dict:
@@ -186,23 +179,21 @@ class Site:
         return done
 
     def serve(self) -> None:
-        self.log = log = open(self.folder / "php.log", "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            ["php", "-S", f"127.0.0.1:{self.port}", "-t", str(WORDPRESS), str(HERE / "router.php")],
-            env={**self.env, "PHP_CLI_SERVER_WORKERS": "4"},
-            stdout=log,
-            stderr=log,
+        """PHP's server on port 0: the kernel picks a free port as it binds (no port chosen
+        first and bound later, which another process could take in between), and the
+        server prints it once it listens. Before install(): the site's URL needs the port.
+        The config file (read on each request) is written by install(); no request comes
+        before that."""
+        self.process, self.output = start_watched(
+            ["php", "-S", "127.0.0.1:0", "-t", str(WORDPRESS), str(HERE / "router.php")],
+            self.folder / "php.log",
+            env={**os.environ, "WORDPRESS_CONFIG": self.config_name, "PHP_CLI_SERVER_WORKERS": "4"},
             start_new_session=True,  # its own process group: stop() ends the workers too
         )
-
-        def answers() -> bool:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return True
-            except OSError:
-                return False
-
-        wait_for(answers, f"WordPress site {self.name}")
+        [started] = self.output.wait_for(
+            r"Development Server \(http://127\.0\.0\.1:(\d+)\) started"
+        )
+        self.port = int(started.group(1))
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -210,8 +201,8 @@ class Site:
             # this server was started in (and only that group)
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(10)
-        if getattr(self, "log", None):
-            self.log.close()
+        if self.output:
+            self.output.close()
         (ETC / f"config-{self.config_name}.php").unlink(missing_ok=True)
 
 
@@ -222,18 +213,19 @@ class Sites:
         self.folder = Path(tempfile.mkdtemp(prefix="auditor-wp-"))
         self.db = MariaDB(self.folder)
         self.sites: dict[str, Site] = {}
+        token = uuid.uuid4().hex[:12]
         for name in names:
             seed = json.loads((HERE / "sites" / f"{name}.json").read_text(encoding="utf-8"))
             site_folder = self.folder / name
             site_folder.mkdir()
-            self.sites[name] = Site(name, seed, free_port(), self.db, site_folder)
+            self.sites[name] = Site(name, seed, self.db, site_folder, token)
 
     def __enter__(self) -> Sites:
         try:
             self.db.start()
             for site in self.sites.values():
-                site.install()
                 site.serve()
+                site.install()
         except BaseException:
             self.__exit__()
             raise
