@@ -17,6 +17,7 @@ from test_crawl_layer import CAMPAIGN, config, rest_site, wp_harvest, wp_outlet
 from test_jobs import END_OF_16_OCT, POSTS, at
 
 from auditor import jobs, schedule
+from auditor.crawlsave import save_harvest
 from auditor.store import Store
 
 # Wednesday 18 Oct 2017, 10:00 in Hà Nội
@@ -127,9 +128,9 @@ def test_write_month_writes_the_months_weekly_and_outlet_csvs(tmp_path):
     cfg = replace(cfg, schedule=replace(cfg.schedule, reports_dir=str(tmp_path / "reports")))
     store = Store(tmp_path / "s.db")
     site = {**rest_site(POSTS), "/feed/": (rss([]), RSS)}
-    store.save_harvest(wp_harvest(site, store, NOW), CAMPAIGN)
+    save_harvest(store, wp_harvest(site, store, NOW), CAMPAIGN)
     jobs.run_audit(cfg, store, as_of=END_OF_16_OCT, now=at(NOW))
-    written = schedule.write_month(cfg, store, date(2017, 10, 5))
+    written = jobs.write_month(cfg, store, date(2017, 10, 5))
     assert [p.name for p in written] == ["2017-10-weekly.csv", "2017-10-outlets.csv"]
     text = written[0].read_text(encoding="utf-8")
     assert text.startswith("\ufeff")  # for Excel

@@ -14,6 +14,7 @@ from test_crawl_layer import CAMPAIGN, NOW, rest_site, wp_harvest
 from test_jobs import POSTS
 
 from auditor import topics
+from auditor.crawlsave import save_harvest
 from auditor.errors import ModelError
 from auditor.store import Store
 from auditor.types import ColumnSpec
@@ -43,7 +44,7 @@ class EveryText(FakeModel):
 def store(tmp_path):
     store = Store(tmp_path / "s.db")
     site = {**rest_site(POSTS), "/feed/": (rss([]), RSS)}
-    store.save_harvest(wp_harvest(site, store, NOW), CAMPAIGN)
+    save_harvest(store, wp_harvest(site, store, NOW), CAMPAIGN)
     yield store
     store.close()
 
@@ -51,7 +52,7 @@ def store(tmp_path):
 def predictions(store: Store) -> list[tuple]:
     return [
         (r["model_version"], json.loads(r["labels"]), r["at"])
-        for r in store.q("SELECT * FROM predictions ORDER BY article_id")
+        for r in store._q("SELECT * FROM predictions ORDER BY article_id")
     ]
 
 
@@ -102,7 +103,7 @@ def test_weak_labels_from_the_column_an_article_was_filed_in(tmp_path):
     )
     store = Store(tmp_path / "topics.db")
     site = {**rest_site(POSTS[:2]), "/feed/": (rss([]), RSS)}
-    store.save_harvest(wp_harvest(site, store, NOW), campaign)
+    save_harvest(store, wp_harvest(site, store, NOW), campaign)
     store.correct(2, ["khac"], "reviewer", AT)  # a person's word replaces the column's
     examples = topics.store_examples(store)
     store.close()
