@@ -139,8 +139,8 @@ def test_status_rows_carry_the_last_crawl_and_the_next_planned_run(store):
     planned = datetime(2017, 10, 20, 9, 30, tzinfo=UTC)
     store.set_schedule("crawl:cd", planned)
     [row] = jobs.status_rows(store)
-    assert row["id"] == "cd" and row["articles"] == 8
-    assert (row["new_articles"], row["updated_articles"]) == (8, 0)
-    assert row["seconds"] == 0.0  # the fake crawl starts and ends at the same instant
-    assert row["next_run"] == planned.isoformat()
-    assert row["column_listing"] == "REST categories and tags read at 2017-10-20T03:00:00+00:00"
+    assert row.id == "cd" and row.articles == 8
+    assert (row.new_articles, row.updated_articles) == (8, 0)
+    assert row.seconds == 0.0  # the fake crawl starts and ends at the same instant
+    assert row.next_run == planned
+    assert row.column_listing == "REST categories and tags read at 2017-10-20T03:00:00+00:00"
