@@ -25,6 +25,7 @@ from auditor import export as export_mod
 from auditor import labels as labels_mod
 from auditor.crawl import CrawlReport, crawl
 from auditor.errors import AuditorError, ConfigError, InputError, ModelError, StoreError
+from auditor.fetch import PURPOSES
 from auditor.store import Store
 from auditor.table import render
 
@@ -547,7 +548,7 @@ def status_cmd(state: State, as_json: bool) -> None:
                     f"{r['seconds']}s" if r["seconds"] is not None else "",
                     r["last_status"],
                     r["consecutive_failures"],
-                    r["requests"],
+                    _requests_cell(r),
                     f"{r['new_articles'] or 0}/{r['updated_articles'] or 0}",
                     r.get("undated") or 0,
                     labels_mod.local_time(r.get("last_reached"), tz, "en") or "never",
@@ -559,6 +560,13 @@ def status_cmd(state: State, as_json: bool) -> None:
             ],
         )
     )
+
+
+def _requests_cell(row: dict) -> str | int | None:
+    """'4: robots 1, discovery 1, listing 2': the last crawl's requests and why."""
+    by = json.loads(row.get("requests_by") or "{}")
+    parts = ", ".join(f"{p} {by[p]}" for p in PURPOSES if by.get(p))
+    return f"{row['requests']}: {parts}" if parts else row["requests"]
 
 
 # Store column names that are SQL workarounds, and the names a reader expects

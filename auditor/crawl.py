@@ -16,14 +16,14 @@ import traceback
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from auditor import catfeeds, coverage, feedcrawl, listings, rest
 from auditor import wordpress as wp
 from auditor.errors import FetchError, NotModified, ParseError
 from auditor.feeds import parse_feed
-from auditor.fetch import Client, Fetcher, utcnow
+from auditor.fetch import PURPOSES, Client, Fetcher, utcnow
 from auditor.homepage import Page, decode_html, menu_sections, read_page
 from auditor.store import OutletState, Store
 from auditor.types import Config, FeedSeen, Fetched, Harvest, Outlet
@@ -41,6 +41,7 @@ class CrawlReport:
     requests: int
     error: str
     notes: str
+    requests_by: dict[str, int] = field(default_factory=dict)  # purpose → requests
 
 
 def crawl(
@@ -179,12 +180,12 @@ def _save(store: Store, h: Harvest, config: Config) -> CrawlReport:
     level = logging.INFO if h.status == "ok" else logging.WARNING
     log.log(
         level,
-        "%s: %s, %d new, %d updated, %d requests%s",
+        "%s: %s, %d new, %d updated, %s%s",
         h.outlet.id,
         h.status,
         counts["new"],
         counts["updated"],
-        len(h.records),
+        requests_text(len(h.records), h.requests_by()),
         f" ({error})" if error else "",
     )
     return CrawlReport(
@@ -195,7 +196,14 @@ def _save(store: Store, h: Harvest, config: Config) -> CrawlReport:
         len(h.records),
         error,
         "; ".join(h.notes),
+        h.requests_by(),
     )
+
+
+def requests_text(total: int, by: dict[str, int]) -> str:
+    """'5 requests (robots 1, discovery 1, listing 3)': what a crawl cost, and why."""
+    parts = [f"{p} {by[p]}" for p in PURPOSES if by.get(p)]
+    return f"{total} requests" + (f" ({', '.join(parts)})" if parts else "")
 
 
 def _safe_harvest(
@@ -227,9 +235,12 @@ def harvest(
     # Without it, WordPress feeds are paged (None: if the feed says it is WordPress).
     paging = False if rest_ok else (True if api_root else None)
     placed = {canonical_url(o.value) for o in outlet.overrides if o.kind == "feed"}
-    for url in _site_feeds(h, client, page, state, api_root):
+    for url in (
+        [] if _feeds_redundant(h, rest_ok) else _site_feeds(h, client, page, state, api_root)
+    ):
         if canonical_url(url) in placed:
             continue  # the operator says whose feed it is: read once, as that column's
+        placed.add(canonical_url(url))  # one feed named twice (slash, tracking) is read once
         site_complete |= feedcrawl.read_feed(h, client, url, "", state, config, now, paging)
     for o in outlet.overrides:
         if o.kind == "feed":
@@ -263,6 +274,17 @@ def harvest(
     h.records = list(client.records)
     h.validators = dict(client.new_validators)
     return h
+
+
+def _feeds_redundant(h: Harvest, rest_ok: bool) -> bool:
+    """A complete REST listing (every post, so every column, up to now) leaves the site's
+    feeds nothing to prove or add: they are copies of its newest posts. They are read
+    when the homepage is (discovery, and its own schedule), so that the store knows them,
+    with their validators, should the API close; feeds the operator placed always are."""
+    listed = rest_ok and any(c.source == "rest" for c in h.coverage)
+    if listed and not h.homepage_read:
+        log.debug("%s: site feeds not read: the REST listing covers every column", h.outlet.id)
+    return listed and not h.homepage_read
 
 
 def _scope_feeds(h: Harvest, state: OutletState, config: Config) -> None:
@@ -302,7 +324,8 @@ def _homepage_needed(outlet: Outlet, state: OutletState, config: Config, now: da
 def _homepage(h: Harvest, client: Client) -> Fetched | None:
     h.homepage_read = True
     try:
-        return client.get(h.outlet.url, conditional=True)
+        with client.purpose("discovery"):
+            return client.get(h.outlet.url, conditional=True)
     except NotModified:
         return None
     except FetchError as e:
@@ -350,7 +373,8 @@ def common_feed_path(client: Client, base: str) -> str | None:
     """The first of the usual feed paths that answers with a real feed."""
     for path in COMMON_FEED_PATHS:
         try:
-            fetched = client.get(base + path)
+            with client.purpose("discovery"):
+                fetched = client.get(base + path)
             parse_feed(fetched.body, fetched.url, fetched.content_type)
         except (FetchError, ParseError):
             continue

@@ -200,6 +200,8 @@ def status_rows(store: Store) -> list[dict]:
                 "new_articles": last.get("new_articles"),
                 "updated_articles": last.get("updated_articles"),
                 "retry_after": last.get("retry_after"),
+                # what the last crawl's requests were for (robots, discovery, listing, …)
+                "requests_by": last.get("requests_by") or "{}",
                 "next_run": planned.get(f"crawl:{o['id']}", {}).get("next_run"),
                 # without a complete listing a column's existence is unknown, never "no"
                 "column_listing": store.complete_listing(o["id"]),

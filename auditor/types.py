@@ -178,6 +178,8 @@ class RequestRecord:
     at: datetime
     error: str = ""
     attempt: int = 1
+    # why it was asked: robots, discovery, listing, paging, article or retry (fetch.PURPOSES)
+    purpose: str = "listing"
 
 
 @dataclass(frozen=True)
@@ -330,3 +332,10 @@ class Harvest:
             return "ok"
         reached = any(r.status is not None and r.status < 400 for r in self.records)
         return "partial" if reached and (self.articles or self.not_modified) else "error"
+
+    def requests_by(self) -> dict[str, int]:
+        """How many requests the crawl made for each purpose (fetch.PURPOSES)."""
+        counts: dict[str, int] = {}
+        for r in self.records:
+            counts[r.purpose] = counts.get(r.purpose, 0) + 1
+        return counts

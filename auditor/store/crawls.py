@@ -130,6 +130,7 @@ class CrawlRows:
                     "error": "; ".join(h.errors),
                     "notes": "; ".join(h.notes),
                     "requests": len(h.records),
+                    "requests_by": json.dumps(h.requests_by()),
                     "retry_after": h.retry_after,
                     "listing": _listing(h),
                     "bytes": sum(r.bytes for r in h.records),
@@ -153,6 +154,7 @@ class CrawlRows:
                     "at": iso(r.at),
                     "error": r.error,
                     "attempt": r.attempt,
+                    "purpose": r.purpose,
                 }
                 for r in h.records
             ),

@@ -1,0 +1,224 @@
+"""The request plan (issue 14): each URL once per crawl, feed pages only while they can
+still hold something, the homepage only when a crawl needs it, robots.txt once a day,
+and every request counted by why it was made. Requests are counted, never timed."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from fakeclient import RSS, FakeClient, rss
+from test_crawl import big_site
+from test_crawl_layer import FEED, PATH, SITE, STATE, feed_pages, read, rfc, vn
+
+from auditor import config as config_mod
+from auditor.cli import main
+from auditor.crawl import crawl
+from auditor.fetch import PURPOSES, Fetcher
+from auditor.store import Store
+from auditor.types import BEGINNING
+
+T0 = datetime(2017, 12, 20, 3, 0, tzinfo=UTC)
+
+
+def write_config(tmp_path, outlets: str) -> str:
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """
+            timezone: Asia/Ho_Chi_Minh
+            http: {per_host_delay_s: 0, retries: 0}
+            crawl: {classify: false}
+            campaign:
+              id: "1476"
+              title: t
+              start: 2017-09-18
+              end: 2018-09-30
+              min_articles_per_week: 2
+              columns:
+                - {id: loi-ich, name: "Công đoàn vì lợi ích đoàn viên"}
+                - {id: thiet-che, name: "Thiết chế Công đoàn"}
+            outlets:
+            """
+        )
+        + textwrap.indent(textwrap.dedent(outlets), "  "),
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def crawl_at(config_path: str, db, when: datetime) -> list:
+    """One crawl with its clock at `when` (robots.txt and the homepage go by it)."""
+    config = config_mod.load(config_path)
+    store = Store(db)
+    try:
+        return crawl(config, store, now=lambda: when)
+    finally:
+        store.close()
+
+
+def paths(site) -> Counter:
+    log = list(site.log)
+    site.log.clear()
+    return Counter(log)
+
+
+# -- each URL once ----------------------------------------------------------------------------
+
+
+def test_one_feed_named_three_ways_is_requested_once(tmp_path, serve):
+    server = serve(big_site())
+    url = server.url
+    feeds = f'["{url}/feed/", "{url}/feed?utm_source=zalo", "{url}/feed/#top"]'
+    config = write_config(
+        tmp_path, f'- {{id: a, name: A, kind: website, url: "{url}/", feeds: {feeds}}}\n'
+    )
+    [report] = crawl_at(config, tmp_path / "a.db", T0)
+    asked = paths(server.site)
+    assert report.status == "ok"
+    assert [p for p, n in asked.items() if n > 1] == []
+    assert sum(n for p, n in asked.items() if p.startswith("/feed")) == 1
+
+
+def test_a_cold_and_a_warm_crawl_ask_each_url_at_most_once(tmp_path, serve):
+    server = serve(big_site())
+    config = write_config(tmp_path, f'- {{id: a, name: A, kind: website, url: "{server.url}/"}}\n')
+    for when in (T0, T0 + timedelta(hours=1)):
+        crawl_at(config, tmp_path / "a.db", when)
+        asked = paths(server.site)
+        assert asked and [p for p, n in asked.items() if n > 1] == []
+
+
+# -- feed pages -------------------------------------------------------------------------------
+
+
+def test_a_page_shorter_than_the_first_is_the_last_one_asked():
+    pages = feed_pages(2)
+    # page 3 holds one post where the pages before held two: WordPress has no page 4
+    when = vn(2017, 10, 12, 12)
+    pages[f"{PATH}?paged=3"] = (rss([(f"{SITE}bai-cuoi/", "Bài cuối", rfc(when))]), RSS)
+    client = FakeClient(pages)
+    h, complete = read(client)
+    assert client.requested == [PATH, f"{PATH}?paged=2", f"{PATH}?paged=3"]
+    assert complete is True
+    [cov] = h.coverage
+    assert cov.start == BEGINNING
+
+
+def test_a_page_as_long_as_the_first_is_followed_to_the_404():
+    client = FakeClient(feed_pages(3))
+    _, complete = read(client)
+    assert client.requested[-1] == f"{PATH}?paged=4"  # answered 404: only that proves the end
+    assert complete is True
+
+
+def test_a_first_page_reaching_back_before_the_campaign_asks_no_second():
+    # the campaign starts on 20 Sep 2017; the oldest item is from 19 Sep 2017
+    items = [
+        (f"{SITE}bai-moi/", "Bài mới", rfc(vn(2017, 10, 16, 12))),
+        (f"{SITE}bai-cu/", "Bài cũ", rfc(vn(2017, 9, 19, 12))),
+    ]
+    client = FakeClient({PATH: (rss(items), RSS)})
+    h, complete = read(client)
+    assert client.requested == [PATH]
+    # not "complete": what it covers starts at its oldest item, which spans the campaign
+    assert complete is False
+    [cov] = h.coverage
+    assert cov.start == vn(2017, 9, 19, 12)
+
+
+def test_a_first_page_inside_the_campaign_still_asks_the_second():
+    client = FakeClient(feed_pages(1))
+    read(client)
+    assert client.requested == [PATH, f"{PATH}?paged=2"]
+
+
+def test_paging_is_counted_as_paging():
+    client = FakeClient(feed_pages(2))
+    read(client, state=STATE)
+    assert [r.purpose for r in client.records] == ["listing", "paging", "paging"]
+    assert client.requested[0] == PATH and FEED.endswith(PATH)
+
+
+# -- homepage and robots.txt ------------------------------------------------------------------
+
+
+def test_robots_txt_is_read_once_a_day(tmp_path, serve):
+    server = serve(big_site())
+    config = write_config(tmp_path, f'- {{id: a, name: A, kind: website, url: "{server.url}/"}}\n')
+    db = tmp_path / "a.db"
+    seen = []
+    for when in (T0, T0 + timedelta(hours=23), T0 + timedelta(hours=25)):
+        crawl_at(config, db, when)
+        seen.append(paths(server.site)["/robots.txt"])
+    assert seen == [1, 0, 1]
+
+
+def test_the_homepage_is_read_only_when_the_crawl_needs_it(tmp_path, serve):
+    server = serve(big_site())
+    config = write_config(tmp_path, f'- {{id: a, name: A, kind: website, url: "{server.url}/"}}\n')
+    db = tmp_path / "a.db"
+    seen = []
+    # discovery; nothing new to find a day later; on its own schedule (7 days) again
+    for when in (T0, T0 + timedelta(days=1), T0 + timedelta(days=8)):
+        crawl_at(config, db, when)
+        seen.append(paths(server.site)["/"])
+    assert seen == [1, 0, 1]
+
+
+def test_a_warm_crawl_with_a_complete_rest_listing_reads_no_site_feed(tmp_path, serve):
+    server = serve(big_site())
+    config = write_config(tmp_path, f'- {{id: a, name: A, kind: website, url: "{server.url}/"}}\n')
+    db = tmp_path / "a.db"
+    crawl_at(config, db, T0)
+    assert any("feed" in p for p in paths(server.site))  # read once, with the homepage
+    [report] = crawl_at(config, db, T0 + timedelta(hours=1))
+    asked = paths(server.site)
+    assert report.status == "ok"
+    assert not any("feed" in p for p in asked)
+    assert set(report.requests_by) == {"listing"}  # categories, tags, posts modified_after
+
+
+# -- the count, by purpose --------------------------------------------------------------------
+
+
+def test_requests_by_purpose_are_stored_and_shown_by_status(tmp_path, serve, capsys):
+    server = serve(big_site())
+    config = write_config(tmp_path, f'- {{id: a, name: A, kind: website, url: "{server.url}/"}}\n')
+    db = tmp_path / "a.db"
+    [report] = crawl_at(config, db, T0)
+    by = report.requests_by
+    assert set(by) <= set(PURPOSES)
+    assert by["robots"] == 1 and by["discovery"] >= 1 and by["paging"] >= 1  # two REST pages
+    assert sum(by.values()) == report.requests == sum(paths(server.site).values())
+    store = Store(db)
+    purposes = Counter(r["purpose"] for r in store.q("SELECT purpose FROM fetches"))
+    assert dict(purposes) == by
+    store.close()
+
+    assert main(["-q", "--config", config, "--db", str(db), "status", "--json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["requests_by"] == by
+    assert main(["-q", "--config", config, "--db", str(db), "status"]) == 0
+    assert f"robots {by['robots']}" in capsys.readouterr().out
+
+
+def test_a_retry_is_counted_as_a_retry(serve):
+    answers = iter([503, 200])
+
+    def flaky(h):
+        h.send(next(answers), b"<rss version='2.0'><channel></channel></rss>", RSS)
+
+    from auditor.fakesite import FakeSite
+    from auditor.types import HttpSettings
+
+    server = serve(
+        FakeSite(routes={"/robots.txt": lambda h: h.send(404, b"", "text/plain"), "/f": flaky})
+    )
+    fetcher = Fetcher(HttpSettings(per_host_delay_s=0, retries=1, backoff_s=0))
+    client = fetcher.client()
+    client.get(server.url + "/f")
+    assert [r.purpose for r in client.records] == ["robots", "listing", "retry"]
+    fetcher.close()
