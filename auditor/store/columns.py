@@ -9,6 +9,7 @@ from datetime import datetime
 from auditor import columns as columns_mod
 from auditor.audit import ColumnFacts
 from auditor.errors import InputError
+from auditor.store import fastsql as sql
 from auditor.store.rows import from_iso, iso, row_to_article
 from auditor.text import name_key
 from auditor.types import Campaign, ColumnSource, Outlet
@@ -23,7 +24,9 @@ class ColumnRows:
         sources = self._with_sections(outlet, sources)  # menu evidence first: it says more
         sources = self._with_column_feeds(outlet.id, sources)
         self.db.execute("DELETE FROM column_sources WHERE outlet_id = ?", (outlet.id,))
-        self.db["column_sources"].insert_all(
+        sql.insert_many(
+            self.db,
+            "column_sources",
             (
                 {
                     "outlet_id": outlet.id,
@@ -36,7 +39,6 @@ class ColumnRows:
                 for ss in sources.values()
                 for s in ss
             ),
-            pk=("outlet_id", "column_id", "kind", "value"),
             replace=True,
         )
         self.db.execute("DELETE FROM article_columns WHERE outlet_id = ?", (outlet.id,))
@@ -53,9 +55,7 @@ class ColumnRows:
                         "evidence": lk.evidence,
                     }
                 )
-        self.db["article_columns"].insert_all(
-            links, pk=("article_id", "column_id"), replace=True, batch_size=500
-        )
+        sql.insert_many(self.db, "article_columns", links, replace=True)
         return sources
 
     def _with_column_feeds(self, outlet_id: str, sources: dict) -> dict:

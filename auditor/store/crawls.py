@@ -7,6 +7,7 @@ import json
 from datetime import datetime
 
 from auditor.identity import keys
+from auditor.store import fastsql as sql
 from auditor.store.rows import OutletState, from_iso, iso
 from auditor.text import name_key
 from auditor.types import Article, Campaign, Coverage, Harvest, Term
@@ -115,34 +116,35 @@ class CrawlRows:
             self._coverage_rows(h)
             self._count_rows(h, crawl_id)
             self.relink(h.outlet, campaign)
-            self.db["crawls"].update(crawl_id, {"new_articles": new, "updated_articles": updated})
+            counts = {"new_articles": new, "updated_articles": updated}
+            sql.update(self.db, "crawls", {"id": crawl_id}, counts)
         return {"crawl_id": crawl_id, "new": new, "updated": updated, "status": h.status}
 
     def _crawl_row(self, h: Harvest) -> int:
-        return (
-            self.db["crawls"]
-            .insert(
-                {
-                    "outlet_id": h.outlet.id,
-                    "started_at": iso(h.started),
-                    "finished_at": iso(h.finished),
-                    "status": h.status,
-                    "error": "; ".join(h.errors),
-                    "notes": "; ".join(h.notes),
-                    "requests": len(h.records),
-                    "requests_by": json.dumps(h.requests_by()),
-                    "retry_after": h.retry_after,
-                    "listing": _listing(h),
-                    "bytes": sum(r.bytes for r in h.records),
-                    "new_articles": 0,
-                    "updated_articles": 0,
-                }
-            )
-            .last_pk
+        return sql.insert(
+            self.db,
+            "crawls",
+            {
+                "outlet_id": h.outlet.id,
+                "started_at": iso(h.started),
+                "finished_at": iso(h.finished),
+                "status": h.status,
+                "error": "; ".join(h.errors),
+                "notes": "; ".join(h.notes),
+                "requests": len(h.records),
+                "requests_by": json.dumps(h.requests_by()),
+                "retry_after": h.retry_after,
+                "listing": _listing(h),
+                "bytes": sum(r.bytes for r in h.records),
+                "new_articles": 0,
+                "updated_articles": 0,
+            },
         )
 
     def _fetch_rows(self, h: Harvest, crawl_id: int) -> None:
-        self.db["fetches"].insert_all(
+        sql.insert_many(
+            self.db,
+            "fetches",
             (
                 {
                     "crawl_id": crawl_id,
@@ -158,7 +160,6 @@ class CrawlRows:
                 }
                 for r in h.records
             ),
-            batch_size=500,
         )
 
     def _outlet_row(self, h: Harvest) -> None:
@@ -187,10 +188,12 @@ class CrawlRows:
             row["homepage_at"] = iso(h.started)
         if h.rest_cursor:
             row["rest_cursor"] = iso(h.rest_cursor)
-        self.db["outlets"].upsert(row, pk="id")
+        sql.upsert_many(self.db, "outlets", [row], pk=("id",))
 
     def _cache_rows(self, h: Harvest) -> None:
-        self.db["http_cache"].upsert_all(
+        sql.upsert_many(
+            self.db,
+            "http_cache",
             (
                 {
                     "url": url,
@@ -200,7 +203,7 @@ class CrawlRows:
                 }
                 for url, v in h.validators.items()
             ),
-            pk="url",
+            pk=("url",),
         )
 
     def _term_rows(self, h: Harvest) -> None:
@@ -233,10 +236,12 @@ class CrawlRows:
                         "origin": "rss",
                         "seen_at": iso(h.started),
                     }
-        self.db["terms"].upsert_all(rows.values(), pk=("outlet_id", "kind", "name", "origin"))
+        sql.upsert_many(self.db, "terms", rows.values(), pk=("outlet_id", "kind", "name", "origin"))
 
     def _section_rows(self, h: Harvest) -> None:
-        self.db["sections"].upsert_all(
+        sql.upsert_many(
+            self.db,
+            "sections",
             (
                 {
                     "outlet_id": h.outlet.id,
@@ -259,12 +264,12 @@ class CrawlRows:
             existing = self._fold(found) if len(found) > 1 else (found[0] if found else None)
             row = _merge(existing, article, feed, h)
             if existing is None:
-                article_id = self.db["articles"].insert(row).last_pk
+                article_id = sql.insert(self.db, "articles", row)
                 new += 1
             else:
                 article_id = existing["id"]
                 changed = len(found) > 1 or any(row[k] != existing[k] for k in _CHANGES)
-                self.db["articles"].update(article_id, row)
+                sql.update(self.db, "articles", {"id": article_id}, row)
                 updated += changed
             self._save_keys(h.outlet.id, article_id, keys(article))
         return new, updated
@@ -313,7 +318,7 @@ class CrawlRows:
             "AND removed_at IS NULL",
             (h.outlet.id,),
         )[0]["n"]
-        self.db["crawls"].update(crawl_id, {"undated": undated, "skipped": h.skipped})
+        sql.update(self.db, "crawls", {"id": crawl_id}, {"undated": undated, "skipped": h.skipped})
 
     def _mark_removed(self, h: Harvest) -> None:
         """A complete REST listing is the truth: posts missing from it were unpublished.
