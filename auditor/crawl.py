@@ -278,10 +278,12 @@ def harvest(
 
 def _feeds_redundant(h: Harvest, rest_ok: bool) -> bool:
     """A complete REST listing (every post, so every column, up to now) leaves the site's
-    feeds nothing to prove or add: they are copies of its newest posts. They are read
-    when the homepage is (discovery, and its own schedule), so that the store knows them,
-    with their validators, should the API close; feeds the operator placed always are."""
-    listed = rest_ok and any(c.source == "rest" for c in h.coverage)
+    feeds nothing to prove: they are copies of its newest posts. What a copy can add (a
+    date for a post REST gives undated, another address of a post) is read when the
+    homepage is (discovery, and its own schedule), or when REST listed an undated post;
+    feeds the operator placed are always read."""
+    undated = any(a.published is None for a, _ in h.articles if a.source == "rest")
+    listed = rest_ok and not undated and any(c.source == "rest" for c in h.coverage)
     if listed and not h.homepage_read:
         log.debug("%s: site feeds not read: the REST listing covers every column", h.outlet.id)
     return listed and not h.homepage_read

@@ -222,3 +222,57 @@ def test_a_retry_is_counted_as_a_retry(serve):
     client.get(server.url + "/f")
     assert [r.purpose for r in client.records] == ["robots", "listing", "retry"]
     fetcher.close()
+
+
+# -- feeds beside a complete REST listing, with a fake client ---------------------------------
+
+
+def _rest_crawl(site: dict, store, at: datetime) -> FakeClient:
+    from dataclasses import replace
+
+    from test_crawl_layer import CAMPAIGN, config, wp_outlet
+
+    from auditor.crawl import harvest
+
+    cfg = replace(config(), outlets=(wp_outlet(),))
+    client = FakeClient({"/": ("<html><body>Trang chủ</body></html>", "text/html"), **site})
+    store.save_harvest(
+        harvest(wp_outlet(), client, store.outlet_state("cd"), cfg, lambda: at), CAMPAIGN
+    )
+    return client
+
+
+def _rest_site_with_feed(posts: list[dict]) -> dict:
+    from test_crawl_layer import rest_site
+
+    site = rest_site(posts)
+    # the incremental listing of the next crawl: modified after the cursor less a minute
+    site["/wp-json/wp/v2/posts?modified_after=2017-10-06T01:59:00&page=1"] = site[
+        "/wp-json/wp/v2/posts?page=1"
+    ]
+    site["/feed/"] = (rss([(f"{SITE}2017/10/06/bai-5/", "Bài 5", rfc(vn(2017, 10, 6, 9)))]), RSS)
+    return site
+
+
+def test_beside_a_complete_rest_listing_the_feed_is_read_only_with_the_homepage(tmp_path):
+    from test_crawl_layer import NOW, post
+
+    store = Store(tmp_path / "s.db")
+    site = _rest_site_with_feed([post(i, 1 + i) for i in range(1, 6)])
+    first = _rest_crawl(site, store, NOW)
+    assert "/" in first.requested and "/feed/" in first.requested
+    second = _rest_crawl(site, store, NOW + timedelta(hours=1))
+    assert "/" not in second.requested and "/feed/" not in second.requested
+    assert any("modified_after" in r for r in second.requested)
+
+
+def test_an_undated_rest_post_sends_the_crawl_to_the_feed_for_its_date(tmp_path):
+    from test_crawl_layer import NOW, post
+
+    store = Store(tmp_path / "s.db")
+    posts = [post(i, 1 + i) for i in range(1, 6)]
+    posts[-1] = dict(posts[-1], date_gmt="0000-00-00T00:00:00")
+    site = _rest_site_with_feed(posts)
+    _rest_crawl(site, store, NOW)
+    second = _rest_crawl(site, store, NOW + timedelta(hours=1))
+    assert "/" not in second.requested and "/feed/" in second.requested
