@@ -109,12 +109,23 @@ class Fetcher:
     def wait_turn(self, host: str) -> None:
         """Space requests to one host by per_host_delay_s, whichever outlet sends them."""
         with self._host_lock(host):
-            last = self._host_last.get(host)
-            if last is not None:
-                wait = last + self.settings.per_host_delay_s - self._clock()
-                if wait > 0:
-                    self._sleep(wait)
-            self._host_last[host] = self._clock()
+            self._space(host)
+
+    @contextlib.contextmanager
+    def turn(self, host: str) -> Iterator[None]:
+        """One request at a time per host, whichever outlet sends it (two outlets may share
+        a host), their starts spaced by per_host_delay_s; the first waits for nothing."""
+        with self._host_lock(host):
+            self._space(host)
+            yield
+
+    def _space(self, host: str) -> None:
+        last = self._host_last.get(host)
+        if last is not None:
+            wait = last + self.settings.per_host_delay_s - self._clock()
+            if wait > 0:
+                self._sleep(wait)
+        self._host_last[host] = self._clock()
 
     def robots_for(self, client: Client, url: str) -> Protego | None:
         parts = urlsplit(url)
@@ -226,7 +237,10 @@ class Client:
     def _once(self, url: str, conditional: bool, attempt: int) -> Fetched:
         if self.fetcher.stop.is_set():
             raise FetchError(url, "stopped before the request was sent")
-        self.fetcher.wait_turn(urlsplit(url).netloc.lower())
+        with self.fetcher.turn(urlsplit(url).netloc.lower()):
+            return self._exchange(url, conditional, attempt)
+
+    def _exchange(self, url: str, conditional: bool, attempt: int) -> Fetched:
         headers = self._conditional_headers(url) if conditional else {}
         started, at = time.monotonic(), self.fetcher._now()
         status, size = None, 0

@@ -276,3 +276,40 @@ def test_an_undated_rest_post_sends_the_crawl_to_the_feed_for_its_date(tmp_path)
     _rest_crawl(site, store, NOW)
     second = _rest_crawl(site, store, NOW + timedelta(hours=1))
     assert "/" not in second.requested and "/feed/" in second.requested
+
+
+# -- one request at a time per host -----------------------------------------------------------
+
+
+def test_outlets_sharing_a_host_never_have_two_requests_in_flight_there(serve):
+    import threading
+
+    from auditor.fakesite import FakeSite
+    from auditor.types import HttpSettings, Outlet
+
+    lock, state = threading.Lock(), {"now": 0, "most": 0, "served": 0}
+    release = threading.Event()
+
+    def slow(h):
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        release.wait(0.2)  # holds the request open: a second one would overlap it
+        with lock:
+            state["now"] -= 1
+            state["served"] += 1
+        h.send(200, b"ok", "text/plain")
+
+    routes = {"/robots.txt": lambda h: h.send(404, b"", "text/plain")}
+    routes.update({f"/s{i}/": slow for i in range(4)})
+    server = serve(FakeSite(routes=routes))
+    fetcher = Fetcher(HttpSettings(per_host_delay_s=0, retries=0, concurrency=4))
+    outlets = [Outlet(f"o{i}", "O", "website", f"{server.url}/s{i}/") for i in range(4)]
+    threads = [threading.Thread(target=fetcher.client(o).get, args=(o.url,)) for o in outlets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    fetcher.close()
+    assert state["served"] == 4
+    assert state["most"] == 1
