@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -120,7 +120,7 @@ def _more_pages(
     """Follow WordPress's ?paged=N until the end, or until it meets what was seen before,
     or reaches back before the campaign (older posts are no week's evidence)."""
     seen = {a.url for a in pages[0].articles}
-    before = datetime.combine(config.campaign.start, time(0), ZoneInfo(config.timezone))
+    before = _first_week_start(config)
     for n in range(2, config.http.max_feed_pages + 1):
         oldest = min((p.oldest for p in pages if p.oldest), default=None)
         if not pages[-1].articles or (seen_until and oldest and oldest <= seen_until):
@@ -146,6 +146,15 @@ def _more_pages(
         seen.update(a.url for a in fresh)
         pages.append(page)
     return False
+
+
+def _first_week_start(config: Config) -> datetime:
+    """Monday 00:00 (local) of the week the campaign starts in: the earliest instant any
+    week the audit judges can need; an item older than it means the pages read cover
+    every such week whole."""
+    start = config.campaign.start
+    monday = start - timedelta(days=start.weekday())
+    return datetime.combine(monday, time(0), ZoneInfo(config.timezone))
 
 
 def _take_feed(

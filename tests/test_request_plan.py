@@ -114,19 +114,32 @@ def test_a_page_as_long_as_the_first_is_followed_to_the_404():
     assert complete is True
 
 
-def test_a_first_page_reaching_back_before_the_campaign_asks_no_second():
-    # the campaign starts on 20 Sep 2017; the oldest item is from 19 Sep 2017
+def _two_items(oldest: datetime) -> FakeClient:
     items = [
         (f"{SITE}bai-moi/", "Bài mới", rfc(vn(2017, 10, 16, 12))),
-        (f"{SITE}bai-cu/", "Bài cũ", rfc(vn(2017, 9, 19, 12))),
+        (f"{SITE}bai-cu/", "Bài cũ", rfc(oldest)),
     ]
-    client = FakeClient({PATH: (rss(items), RSS)})
+    return FakeClient({PATH: (rss(items), RSS)})
+
+
+def test_a_first_page_reaching_back_before_the_campaign_asks_no_second():
+    # the campaign starts on Wednesday 20 Sep 2017, in the week from Monday 18 Sep;
+    # the oldest item is from Sunday 17 Sep, before that week
+    client = _two_items(vn(2017, 9, 17, 12))
     h, complete = read(client)
     assert client.requested == [PATH]
-    # not "complete": what it covers starts at its oldest item, which spans the campaign
+    # not "complete": what it covers starts at its oldest item, before the first week
     assert complete is False
     [cov] = h.coverage
-    assert cov.start == vn(2017, 9, 19, 12)
+    assert cov.start == vn(2017, 9, 17, 12)
+
+
+def test_an_oldest_item_inside_the_campaigns_first_week_still_asks_the_next_page():
+    # 19 Sep is before the campaign's start but inside its first week: only the next
+    # page can show whether that week holds something older
+    client = _two_items(vn(2017, 9, 19, 12))
+    read(client)
+    assert client.requested == [PATH, f"{PATH}?paged=2"]
 
 
 def test_a_first_page_inside_the_campaign_still_asks_the_second():
