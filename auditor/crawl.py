@@ -16,7 +16,7 @@ import traceback
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from auditor import catfeeds, coverage, feedcrawl, listings, rest
@@ -24,10 +24,10 @@ from auditor import wordpress as wp
 from auditor.crawlsave import save_harvest
 from auditor.errors import FetchError, NotModified, ParseError
 from auditor.feeds import parse_feed
-from auditor.fetch import Client, Fetcher, utcnow
+from auditor.fetch import PURPOSES, Client, Fetcher, utcnow
 from auditor.homepage import Page, decode_html, menu_sections, read_page
-from auditor.store import OutletState, Store
-from auditor.types import Config, FeedSeen, Fetched, Harvest, Outlet
+from auditor.store import Store
+from auditor.types import Config, FeedSeen, Fetched, Harvest, Outlet, OutletState
 from auditor.urls import canonical_url, with_params
 
 log = logging.getLogger("auditor.crawl")
@@ -42,6 +42,7 @@ class CrawlReport:
     requests: int
     error: str
     notes: str
+    requests_by: dict[str, int] = field(default_factory=dict)  # purpose → requests
 
 
 def crawl(
@@ -180,12 +181,12 @@ def _save(store: Store, h: Harvest, config: Config) -> CrawlReport:
     level = logging.INFO if h.status == "ok" else logging.WARNING
     log.log(
         level,
-        "%s: %s, %d new, %d updated, %d requests%s",
+        "%s: %s, %d new, %d updated, %s%s",
         h.outlet.id,
         h.status,
         counts["new"],
         counts["updated"],
-        len(h.records),
+        requests_text(len(h.records), h.requests_by()),
         f" ({error})" if error else "",
     )
     return CrawlReport(
@@ -196,7 +197,14 @@ def _save(store: Store, h: Harvest, config: Config) -> CrawlReport:
         len(h.records),
         error,
         "; ".join(h.notes),
+        h.requests_by(),
     )
+
+
+def requests_text(total: int, by: dict[str, int]) -> str:
+    """'5 requests (robots 1, discovery 1, listing 3)': what a crawl cost, and why."""
+    parts = [f"{p} {by[p]}" for p in PURPOSES if by.get(p)]
+    return f"{total} requests" + (f" ({', '.join(parts)})" if parts else "")
 
 
 def _safe_harvest(
@@ -218,52 +226,92 @@ def harvest(
     outlet: Outlet, client: Client, state: OutletState, config: Config, now: Callable[[], datetime]
 ) -> Harvest:
     """Everything the outlet shows now; HTTP only, nothing written."""
-    h = Harvest(outlet, started=now())
-    homepage = _homepage(h, client) if _homepage_needed(outlet, state, config, h.started) else None
-    page = _read_homepage(h, homepage, config)
-    api_root = rest.api_root(h, client, outlet, homepage, state)
-    rest_ok = bool(api_root) and rest.read_rest(h, client, api_root, state, config, now)
-    site_complete = False
-    # With a working REST listing the feed only adds its copies of recent posts: one page.
-    # Without it, WordPress feeds are paged (None: if the feed says it is WordPress).
-    paging = False if rest_ok else (True if api_root else None)
-    placed = {canonical_url(o.value) for o in outlet.overrides if o.kind == "feed"}
-    for url in _site_feeds(h, client, page, state, api_root):
-        if canonical_url(url) in placed:
-            continue  # the operator says whose feed it is: read once, as that column's
-        site_complete |= feedcrawl.read_feed(h, client, url, "", state, config, now, paging)
-    for o in outlet.overrides:
-        if o.kind == "feed":
-            feedcrawl.read_feed(h, client, o.value, o.column_id, state, config, now, paging=None)
+    return OutletCrawl(Harvest(outlet, started=now()), client, state, config, now).run()
 
-    def column_feed(url: str, column_id: str) -> bool:
+
+@dataclass
+class OutletCrawl:
+    """One crawl of one outlet: what it has learnt (the Harvest), how it asks (its client),
+    what the store knew before (state), the settings and the clock. The REST, feed and
+    section readers are reached through it, never through a lambda built here."""
+
+    h: Harvest
+    client: Client
+    state: OutletState
+    config: Config
+    now: Callable[[], datetime]
+
+    def read_feed(
+        self, url: str, column_id: str, paging: bool | None, guessed: bool = False
+    ) -> bool:
+        """One feed (and its pages if paging); True when its whole history was seen."""
         return feedcrawl.read_feed(
-            h, client, url, column_id, state, config, now, paging=True, guessed=True
+            self.h, self.client, url, column_id, self.state, self.config, self.now, paging, guessed
         )
 
-    if api_root and not rest_ok and not site_complete:
-        catfeeds.read_category_feeds(h, outlet, state.terms, config, column_feed)
-    for url, column_id in state.column_feeds:
-        if url not in {f.url for f in h.feeds} and not rest_ok:
-            column_feed(url, column_id)
-    if not rest_ok:  # a guessed category feed proves its column only if shown to be its
-        catfeeds.settle(h, outlet, state.terms, config, state.column_feeds)
-    if not rest_ok:
-        listings.crawl_sections(
-            h,
-            client,
-            state,
-            config,
-            now,
-            lambda url, column_id: feedcrawl.read_feed(
-                h, client, url, column_id, state, config, now, paging=True
-            ),
+    def guessed_column_feed(self, url: str, column_id: str) -> bool:
+        """A WordPress category feed taken for a column's: paged, a 404 only noted."""
+        return self.read_feed(url, column_id, paging=True, guessed=True)
+
+    def section_feed(self, url: str, column_id: str) -> bool:
+        """The feed a column's section page announces as its own."""
+        return self.read_feed(url, column_id, paging=True)
+
+    def run(self) -> Harvest:
+        h, client, state, config, outlet = (
+            self.h,
+            self.client,
+            self.state,
+            self.config,
+            self.h.outlet,
         )
-    _scope_feeds(h, state, config)
-    h.finished = now()
-    h.records = list(client.records)
-    h.validators = dict(client.new_validators)
-    return h
+        needed = _homepage_needed(outlet, state, config, h.started)
+        homepage = _homepage(h, client) if needed else None
+        page = _read_homepage(h, homepage, config)
+        api_root = rest.api_root(h, client, outlet, homepage, state)
+        rest_ok = bool(api_root) and rest.read_rest(h, client, api_root, state, config, self.now)
+        site_complete = False
+        # With a working REST listing the feed only adds its copies of recent posts: one
+        # page. Without it, WordPress feeds are paged (None: if the feed says WordPress).
+        paging = False if rest_ok else (True if api_root else None)
+        placed = {canonical_url(o.value) for o in outlet.overrides if o.kind == "feed"}
+        for url in (
+            [] if _feeds_redundant(h, rest_ok) else _site_feeds(h, client, page, state, api_root)
+        ):
+            if canonical_url(url) in placed:
+                continue  # the operator says whose feed it is: read once, as that column's
+            placed.add(canonical_url(url))  # one feed named twice (slash, tracking): once
+            site_complete |= self.read_feed(url, "", paging)
+        for o in outlet.overrides:
+            if o.kind == "feed":
+                self.read_feed(o.value, o.column_id, paging=None)
+        if api_root and not rest_ok and not site_complete:
+            catfeeds.read_category_feeds(h, outlet, state.terms, config, self.guessed_column_feed)
+        for url, column_id in state.column_feeds:
+            if url not in {f.url for f in h.feeds} and not rest_ok:
+                self.guessed_column_feed(url, column_id)
+        if not rest_ok:  # a guessed category feed proves its column only if shown to be its
+            catfeeds.settle(h, outlet, state.terms, config, state.column_feeds)
+        if not rest_ok:
+            listings.crawl_sections(h, client, state, config, self.now, self.section_feed)
+        _scope_feeds(h, state, config)
+        h.finished = self.now()
+        h.records = list(client.records)
+        h.validators = dict(client.new_validators)
+        return h
+
+
+def _feeds_redundant(h: Harvest, rest_ok: bool) -> bool:
+    """A complete REST listing (every post, so every column, up to now) leaves the site's
+    feeds nothing to prove: they are copies of its newest posts. What a copy can add (a
+    date for a post REST gives undated, another address of a post) is read when the
+    homepage is (discovery, and its own schedule), or when REST listed an undated post;
+    feeds the operator placed are always read."""
+    undated = any(a.published is None for a, _ in h.articles if a.source == "rest")
+    listed = rest_ok and not undated and any(c.source == "rest" for c in h.coverage)
+    if listed and not h.homepage_read:
+        log.debug("%s: site feeds not read: the REST listing covers every column", h.outlet.id)
+    return listed and not h.homepage_read
 
 
 def _scope_feeds(h: Harvest, state: OutletState, config: Config) -> None:
@@ -303,7 +351,8 @@ def _homepage_needed(outlet: Outlet, state: OutletState, config: Config, now: da
 def _homepage(h: Harvest, client: Client) -> Fetched | None:
     h.homepage_read = True
     try:
-        return client.get(h.outlet.url, conditional=True)
+        with client.purpose("discovery"):
+            return client.get(h.outlet.url, conditional=True)
     except NotModified:
         return None
     except FetchError as e:
@@ -351,7 +400,8 @@ def common_feed_path(client: Client, base: str) -> str | None:
     """The first of the usual feed paths that answers with a real feed."""
     for path in COMMON_FEED_PATHS:
         try:
-            fetched = client.get(base + path)
+            with client.purpose("discovery"):
+                fetched = client.get(base + path)
             parse_feed(fetched.body, fetched.url, fetched.content_type)
         except (FetchError, ParseError):
             continue

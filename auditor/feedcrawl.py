@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,6 @@ from auditor.feeds import FeedPage, parse_feed
 from auditor.fetch import Client
 from auditor.homepage import decode_html
 from auditor.sections import article_date
-from auditor.store import OutletState
 from auditor.types import (
     BEGINNING,
     Article,
@@ -24,6 +23,7 @@ from auditor.types import (
     FeedRead,
     FeedSeen,
     Harvest,
+    OutletState,
 )
 from auditor.urls import same_site, with_params, wp_post_id
 
@@ -100,7 +100,8 @@ def _page_date(h, client, article, feed_url, state, config, tz) -> Article:
         return article
     h.article_pages += 1
     try:
-        fetched = client.get(article.url)
+        with client.purpose("article"):
+            fetched = client.get(article.url)
     except FetchError as e:
         h.notes.append(f"article {article.url}: {e.message}")
         return article
@@ -116,14 +117,21 @@ def _more_pages(
     seen_until: datetime | None,
     config: Config,
 ) -> bool:
-    """Follow WordPress's ?paged=N until the end, or until it meets what was seen before."""
+    """Follow WordPress's ?paged=N until the end, or until it meets what was seen before,
+    or reaches back before the campaign (older posts are no week's evidence)."""
     seen = {a.url for a in pages[0].articles}
+    before = _first_week_start(config)
     for n in range(2, config.http.max_feed_pages + 1):
         oldest = min((p.oldest for p in pages if p.oldest), default=None)
         if not pages[-1].articles or (seen_until and oldest and oldest <= seen_until):
             return not pages[-1].articles
+        if n > 2 and pages[-1].entries < pages[0].entries:
+            return True  # WordPress pages hold posts_per_rss entries: a shorter one is the last
+        if oldest and oldest < before:
+            return False  # what it shows already spans the campaign; nothing older counts
         try:
-            page = _feed_page(client, with_params(url, paged=n), config)
+            with client.purpose("paging"):
+                page = _feed_page(client, with_params(url, paged=n), config)
         except FetchError as e:
             if e.status == 404:
                 return True
@@ -138,6 +146,15 @@ def _more_pages(
         seen.update(a.url for a in fresh)
         pages.append(page)
     return False
+
+
+def _first_week_start(config: Config) -> datetime:
+    """Monday 00:00 (local) of the week the campaign starts in: the earliest instant any
+    week the audit judges can need; an item older than it means the pages read cover
+    every such week whole."""
+    start = config.campaign.start
+    monday = start - timedelta(days=start.weekday())
+    return datetime.combine(monday, time(0), ZoneInfo(config.timezone))
 
 
 def _take_feed(

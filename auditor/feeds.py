@@ -46,6 +46,7 @@ class FeedPage:
     undated: int = 0
     skipped: tuple[tuple[str, int], ...] = ()  # (reason, entries)
     merged: int = 0  # copies folded into another entry of the same article
+    entries: int = 0  # entries the page held, kept or skipped, before copies were folded
     # the skipped entries themselves (url ""), with their dates and categories: a listing
     # that skipped an entry cannot prove its column silent where that entry may lie
     dropped: tuple[Article, ...] = ()
@@ -105,6 +106,7 @@ def _page(
         skipped=tuple(sorted(skipped.items())),
         merged=merged,
         dropped=tuple(dropped),
+        entries=len(articles) + sum(skipped.values()),
     )
 
 

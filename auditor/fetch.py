@@ -7,12 +7,13 @@ every request it makes (URL, status, bytes, time, error) for the store.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import socket
 import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
@@ -33,10 +34,15 @@ from auditor.redirects import (
 )
 from auditor.text import strip_marks
 from auditor.types import Fetched, HttpSettings, Outlet, RequestRecord
+from auditor.urls import canonical_url
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CHUNK = 64 * 1024
 ROBOTS_TTL = timedelta(hours=24)  # RFC 9309 allows caching robots.txt for up to a day
+# Why a request was made, as the crawl log and `status` count them: robots.txt; finding
+# the feeds, the API or the menus (homepage, probes); a listing's first page (feed, REST,
+# section); its further pages; an article page read for its date; a repeat after a failure.
+PURPOSES = ("robots", "discovery", "listing", "paging", "article", "retry")
 
 
 def utcnow() -> datetime:
@@ -103,12 +109,23 @@ class Fetcher:
     def wait_turn(self, host: str) -> None:
         """Space requests to one host by per_host_delay_s, whichever outlet sends them."""
         with self._host_lock(host):
-            last = self._host_last.get(host)
-            if last is not None:
-                wait = last + self.settings.per_host_delay_s - self._clock()
-                if wait > 0:
-                    self._sleep(wait)
-            self._host_last[host] = self._clock()
+            self._space(host)
+
+    @contextlib.contextmanager
+    def turn(self, host: str) -> Iterator[None]:
+        """One request at a time per host, whichever outlet sends it (two outlets may share
+        a host), their starts spaced by per_host_delay_s; the first waits for nothing."""
+        with self._host_lock(host):
+            self._space(host)
+            yield
+
+    def _space(self, host: str) -> None:
+        last = self._host_last.get(host)
+        if last is not None:
+            wait = last + self.settings.per_host_delay_s - self._clock()
+            if wait > 0:
+                self._sleep(wait)
+        self._host_last[host] = self._clock()
 
     def robots_for(self, client: Client, url: str) -> Protego | None:
         parts = urlsplit(url)
@@ -130,7 +147,8 @@ class Fetcher:
         if known and self._now() - known[0] < ROBOTS_TTL:
             return Protego.parse(known[1]) if known[1] else None
         try:
-            fetched = client.get(origin + "/robots.txt", check_robots=False)
+            with client.purpose("robots"):
+                fetched = client.get(origin + "/robots.txt", check_robots=False)
         except FetchError as e:
             # RFC 9309: 4xx means no rules; 5xx or unreachable means "assume disallowed"
             if e.status is not None and 400 <= e.status < 500:
@@ -155,9 +173,38 @@ class Client:
         self.records: list[RequestRecord] = []
         self.new_validators: dict[str, dict] = {}
         self.retry_after: float | None = None  # the longest one any answer asked for
+        self._purpose = "listing"
+        # each URL once per crawl: what it answered (or how it failed), by canonical URL
+        self._answers: dict[str, Fetched | FetchError] = {}
+
+    @contextlib.contextmanager
+    def purpose(self, why: str) -> Iterator[None]:
+        """Requests made inside are recorded as made for `why` (one of PURPOSES)."""
+        before, self._purpose = self._purpose, why
+        try:
+            yield
+        finally:
+            self._purpose = before
 
     def get(self, url: str, *, conditional: bool = False, check_robots: bool = True) -> Fetched:
-        """GET with robots, retries and caps; raises FetchError, NotModified or RobotsDenied."""
+        """GET with robots, retries and caps; raises FetchError, NotModified or RobotsDenied.
+        A URL asked again in the same crawl (after canonicalisation) gets the first answer
+        without a second request; only a body wanted after a 304 is fetched again."""
+        key = canonical_url(url)
+        known = self._answers.get(key)
+        if isinstance(known, Fetched):
+            return known
+        if known is not None and (conditional or not isinstance(known, NotModified)):
+            raise known
+        try:
+            fetched = self._get(url, conditional, check_robots)
+        except FetchError as e:
+            self._answers[key] = e
+            raise
+        self._answers[key] = fetched
+        return fetched
+
+    def _get(self, url: str, conditional: bool, check_robots: bool) -> Fetched:
         if check_robots and self.settings.obey_robots:
             robots = self.fetcher.robots_for(self, url)
             if robots is not None and not robots.can_fetch(
@@ -190,7 +237,10 @@ class Client:
     def _once(self, url: str, conditional: bool, attempt: int) -> Fetched:
         if self.fetcher.stop.is_set():
             raise FetchError(url, "stopped before the request was sent")
-        self.fetcher.wait_turn(urlsplit(url).netloc.lower())
+        with self.fetcher.turn(urlsplit(url).netloc.lower()):
+            return self._exchange(url, conditional, attempt)
+
+    def _exchange(self, url: str, conditional: bool, attempt: int) -> Fetched:
         headers = self._conditional_headers(url) if conditional else {}
         started, at = time.monotonic(), self.fetcher._now()
         status, size = None, 0
@@ -333,8 +383,9 @@ class Client:
         attempt: int = 1,
         at: datetime | None = None,
     ) -> None:
+        why = "retry" if attempt > 1 else self._purpose
         self.records.append(
-            RequestRecord(url, status, size, ms, at or self.fetcher._now(), error, attempt)
+            RequestRecord(url, status, size, ms, at or self.fetcher._now(), error, attempt, why)
         )
 
 

@@ -16,8 +16,7 @@ from auditor.errors import FetchError
 from auditor.fetch import Client
 from auditor.homepage import decode_html, read_page
 from auditor.sections import Item, article_date, read_listing
-from auditor.store import OutletState
-from auditor.types import BEGINNING, Article, Config, Coverage, FeedSeen, Harvest
+from auditor.types import BEGINNING, Article, Config, Coverage, FeedSeen, Harvest, OutletState
 from auditor.urls import canonical_url
 
 ReadFeed = Callable[[str, str], bool]  # (feed url, column id) → whole history seen
@@ -115,7 +114,8 @@ def _pages(h, client, url, html, final_url, state, config, tz) -> tuple[list[Ite
         if seen_until and dates and min(dates) <= seen_until:
             return items, False
         try:
-            page = client.get(listing.next_url)
+            with client.purpose("paging"):
+                page = client.get(listing.next_url)
         except FetchError as e:
             h.errors.append(f"section {url} next page: {e.message}")
             return items, False
@@ -132,7 +132,8 @@ def _dated(h, client, items: list[Item], state, tz, budget: list[int]) -> list[I
         if item.published is None and item.url not in state.dated_urls and budget[0] > 0:
             budget[0] -= 1
             try:
-                page = client.get(item.url)
+                with client.purpose("article"):
+                    page = client.get(item.url)
                 when = article_date(decode_html(page.body, page.content_type), tz)
                 item = Item(item.url, item.title, when)
             except FetchError as e:

@@ -10,8 +10,7 @@ from auditor import wordpress as wp
 from auditor.coverage import REST
 from auditor.errors import FetchError, WordPressError
 from auditor.fetch import Client
-from auditor.store import OutletState
-from auditor.types import BEGINNING, Config, Coverage, Fetched, Harvest, Outlet
+from auditor.types import BEGINNING, Config, Coverage, Fetched, Harvest, Outlet, OutletState
 
 # A REST answer that means "no API for you" rather than "something broke": fall back to feeds.
 BLOCKED_STATUSES = frozenset({401, 403, 404, 410, 501, 503})
@@ -34,7 +33,9 @@ def api_root(
     if state.api_note:  # probed before and found nothing: do not knock every time
         return ""
     for root in wp.candidate_roots(outlet.url):
-        if wp.probe(client.get, root):
+        with client.purpose("discovery"):
+            found_root = wp.probe(client.get, root)
+        if found_root:
             h.api_root, h.api_note = root, "found by probing"
             return root
     # only a site that answered can be said to have no API; one never reached (or answering
@@ -86,7 +87,7 @@ def _list_terms(client: Client, root: str, config: Config) -> list:
     terms = []
     for kind, route in (("category", "wp/v2/categories"), ("tag", "wp/v2/tags")):
         listing = wp.list_collection(
-            client.get, wp.page_url(root, route, wp.TERM_FIELDS), config.http.max_rest_pages
+            _paged(client), wp.page_url(root, route, wp.TERM_FIELDS), config.http.max_rest_pages
         )
         terms += wp.parse_terms(listing.items, kind)
     return terms
@@ -102,11 +103,23 @@ def _list_posts(client: Client, root: str, state: OutletState, config: Config, s
     since = None if due else state.rest_cursor - timedelta(minutes=1)
     params = {} if due else {"modified_after": wp.gmt_param(since), "orderby": "modified"}
     listing = wp.list_collection(
-        client.get,
+        _paged(client),
         wp.page_url(root, "wp/v2/posts", wp.POST_FIELDS, **params),
         config.http.max_rest_pages,
     )
     return listing, due, since
+
+
+def _paged(client: Client) -> Callable[[str], Fetched]:
+    """client.get for one collection: its first page is the listing, the rest paging."""
+    calls = [0]
+
+    def get(url: str) -> Fetched:
+        calls[0] += 1
+        with client.purpose("listing" if calls[0] == 1 else "paging"):
+            return client.get(url)
+
+    return get
 
 
 def _rest_failed(h: Harvest, e: Exception) -> None:

@@ -10,6 +10,7 @@ Two keys are built for every name:
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -119,6 +120,9 @@ def html_to_text(fragment: str | None) -> str:
     return as_published("".join(reader.parts))
 
 
+# The same few thousand names (terms, menu links, columns) are keyed for every article of
+# every outlet when columns are relinked; the key is a pure function of the text.
+@functools.lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """Key for comparing names: same words, same key. A key is its own key: WordPress
     escapes names twice ("&amp;amp;"), and removing a character can bring an entity
@@ -143,6 +147,7 @@ def strip_marks(text: str) -> str:
     return bare.replace("đ", "d").replace("Đ", "D")
 
 
+@functools.lru_cache(maxsize=65536)
 def loose_key(text: str) -> str:
     """Diacritic-insensitive key: a secondary match only (it collides)."""
     # a lone combining mark is a word of name_key; without its mark it is no word at all

@@ -178,6 +178,8 @@ class RequestRecord:
     at: datetime
     error: str = ""
     attempt: int = 1
+    # why it was asked: robots, discovery, listing, paging, article or retry (fetch.PURPOSES)
+    purpose: str = "listing"
 
 
 @dataclass(frozen=True)
@@ -331,6 +333,13 @@ class Harvest:
         reached = any(r.status is not None and r.status < 400 for r in self.records)
         return "partial" if reached and (self.articles or self.not_modified) else "error"
 
+    def requests_by(self) -> dict[str, int]:
+        """How many requests the crawl made for each purpose (fetch.PURPOSES)."""
+        counts: dict[str, int] = {}
+        for r in self.records:
+            counts[r.purpose] = counts.get(r.purpose, 0) + 1
+        return counts
+
 
 # -- what the store hands to the rules and the crawl ----------------------------------------
 
@@ -379,6 +388,7 @@ class CrawlRecord:
     status: str  # ok | partial | error | …
     error: str
     requests: int | None = None
+    requests_by: dict[str, int] = field(default_factory=dict)  # purpose → count (fetch.PURPOSES)
     new_articles: int | None = None
     updated_articles: int | None = None
     retry_after: float | None = None  # seconds a server asked the next crawl to wait
@@ -414,6 +424,7 @@ class OutletStatus:
     undated: int  # live ones still without a date
     last_reached: datetime | None  # the last crawl that was not an error
     requests: int | None  # of the last crawl
+    requests_by: dict[str, int]  # the last crawl's requests by purpose (fetch.PURPOSES)
     seconds: float | None  # the last crawl's duration
     new_articles: int | None
     updated_articles: int | None

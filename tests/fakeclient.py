@@ -6,6 +6,7 @@ the pages say, not on HTTP. HTTP semantics are tested against loopback servers e
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
@@ -42,6 +43,15 @@ class FakeClient:
         self.records: list[RequestRecord] = []
         self.new_validators: dict[str, dict] = {}
         self.retry_after = None
+        self.why = "listing"
+
+    @contextlib.contextmanager
+    def purpose(self, why: str):
+        before, self.why = self.why, why
+        try:
+            yield
+        finally:
+            self.why = before
 
     def get(self, url: str, *, conditional: bool = False, check_robots: bool = True) -> Fetched:
         key = route(url)
@@ -51,7 +61,7 @@ class FakeClient:
             answer = (200, *answer, {})
         status, body, ctype, headers = answer
         body = body.encode() if isinstance(body, str) else body
-        self.records.append(RequestRecord(url, status, len(body), 1, AT))
+        self.records.append(RequestRecord(url, status, len(body), 1, AT, purpose=self.why))
         if status >= 400:
             raise FetchError(url, f"HTTP {status}", status=status, body=body[:2000])
         return Fetched(url, url, status, {"content-type": ctype, **headers}, body)

@@ -34,6 +34,7 @@ from auditor.cli.base import (
 )
 from auditor.crawl import CrawlReport, crawl
 from auditor.errors import InputError, ModelError
+from auditor.fetch import PURPOSES
 from auditor.store import Store
 from auditor.table import render
 from auditor.types import OutletStatus
@@ -361,7 +362,7 @@ def status_cmd(state: State, as_json: bool) -> None:
                     f"{r.seconds}s" if r.seconds is not None else "",
                     r.last_status,
                     r.consecutive_failures,
-                    r.requests,
+                    _requests_cell(r),
                     f"{r.new_articles or 0}/{r.updated_articles or 0}",
                     r.undated or 0,
                     labels_mod.local_time(r.last_reached, tz, "en") or "never",
@@ -373,6 +374,13 @@ def status_cmd(state: State, as_json: bool) -> None:
             ],
         )
     )
+
+
+def _requests_cell(status: OutletStatus) -> str | int | None:
+    """'4: robots 1, discovery 1, listing 2': the last crawl's requests and why."""
+    by = status.requests_by
+    parts = ", ".join(f"{p} {by[p]}" for p in PURPOSES if by.get(p))
+    return f"{status.requests}: {parts}" if parts else status.requests
 
 
 def _status_json(status: OutletStatus) -> dict:

@@ -8,6 +8,7 @@ import json
 from datetime import datetime
 
 from auditor.errors import InputError
+from auditor.store import fastsql as sql
 from auditor.store.rows import from_iso, iso, row_to_article
 from auditor.text import name_key
 from auditor.types import Article, Campaign, ColumnFacts, ColumnLink, ColumnSource, SectionSeen
@@ -44,7 +45,9 @@ class ColumnRows:
         link) with what columns.py decided."""
         self._writing()
         self.db.execute("DELETE FROM column_sources WHERE outlet_id = ?", (outlet_id,))
-        self.db["column_sources"].insert_all(
+        sql.insert_many(
+            self.db,
+            "column_sources",
             (
                 {
                     "outlet_id": outlet_id,
@@ -57,11 +60,12 @@ class ColumnRows:
                 for ss in sources.values()
                 for s in ss
             ),
-            pk=("outlet_id", "column_id", "kind", "value"),
             replace=True,
         )
         self.db.execute("DELETE FROM article_columns WHERE outlet_id = ?", (outlet_id,))
-        self.db["article_columns"].insert_all(
+        sql.insert_many(
+            self.db,
+            "article_columns",
             (
                 {
                     "article_id": article_id,
@@ -72,9 +76,7 @@ class ColumnRows:
                 }
                 for article_id, lk in links
             ),
-            pk=("article_id", "column_id"),
             replace=True,
-            batch_size=500,
         )
 
     def feed_pairs(self, outlet_id: str) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from auditor.errors import StoreError
+from auditor.store import fastsql as sql
 from auditor.store.rows import from_iso, iso
 from auditor.types import Coverage, Harvest, OutletState, SectionSeen, Term
 from auditor.urls import canonical_url
@@ -125,7 +126,9 @@ class CrawlRows:
 
     def count_articles(self, crawl_id: int, new: int, updated: int) -> None:
         self._writing()
-        self.db["crawls"].update(crawl_id, {"new_articles": new, "updated_articles": updated})
+        sql.update(
+            self.db, "crawls", {"id": crawl_id}, {"new_articles": new, "updated_articles": updated}
+        )
 
     def _writing(self) -> None:
         """Writes of a crawl never commit piecemeal: outside a transaction they refuse."""
@@ -133,29 +136,30 @@ class CrawlRows:
             raise StoreError(f"{self.path}: a crawl's rows are written inside store.transaction()")
 
     def _crawl_row(self, h: Harvest) -> int:
-        return (
-            self.db["crawls"]
-            .insert(
-                {
-                    "outlet_id": h.outlet.id,
-                    "started_at": iso(h.started),
-                    "finished_at": iso(h.finished),
-                    "status": h.status,
-                    "error": "; ".join(h.errors),
-                    "notes": "; ".join(h.notes),
-                    "requests": len(h.records),
-                    "retry_after": h.retry_after,
-                    "listing": _listing(h),
-                    "bytes": sum(r.bytes for r in h.records),
-                    "new_articles": 0,
-                    "updated_articles": 0,
-                }
-            )
-            .last_pk
+        return sql.insert(
+            self.db,
+            "crawls",
+            {
+                "outlet_id": h.outlet.id,
+                "started_at": iso(h.started),
+                "finished_at": iso(h.finished),
+                "status": h.status,
+                "error": "; ".join(h.errors),
+                "notes": "; ".join(h.notes),
+                "requests": len(h.records),
+                "requests_by": json.dumps(h.requests_by()),
+                "retry_after": h.retry_after,
+                "listing": _listing(h),
+                "bytes": sum(r.bytes for r in h.records),
+                "new_articles": 0,
+                "updated_articles": 0,
+            },
         )
 
     def _fetch_rows(self, h: Harvest, crawl_id: int) -> None:
-        self.db["fetches"].insert_all(
+        sql.insert_many(
+            self.db,
+            "fetches",
             (
                 {
                     "crawl_id": crawl_id,
@@ -167,15 +171,17 @@ class CrawlRows:
                     "at": iso(r.at),
                     "error": r.error,
                     "attempt": r.attempt,
+                    "purpose": r.purpose,
                 }
                 for r in h.records
             ),
-            batch_size=500,
         )
 
     def _outlet_row(self, h: Harvest) -> None:
-        o, old = h.outlet, self.outlet_state(h.outlet.id)
-        failures = 0 if h.status == "ok" else old.consecutive_failures + 1
+        o = h.outlet
+        # only the count is needed here, not the whole state (that reads every article)
+        before = self.q("SELECT consecutive_failures AS n FROM outlets WHERE id = ?", (o.id,))
+        failures = 0 if h.status == "ok" else ((before[0]["n"] or 0) if before else 0) + 1
         row = {
             "id": o.id,
             "name": o.name,
@@ -197,10 +203,12 @@ class CrawlRows:
             row["homepage_at"] = iso(h.started)
         if h.rest_cursor:
             row["rest_cursor"] = iso(h.rest_cursor)
-        self.db["outlets"].upsert(row, pk="id")
+        sql.upsert_many(self.db, "outlets", [row], pk=("id",))
 
     def _cache_rows(self, h: Harvest) -> None:
-        self.db["http_cache"].upsert_all(
+        sql.upsert_many(
+            self.db,
+            "http_cache",
             (
                 {
                     "url": url,
@@ -210,7 +218,7 @@ class CrawlRows:
                 }
                 for url, v in h.validators.items()
             ),
-            pk="url",
+            pk=("url",),
         )
 
     def _term_rows(self, h: Harvest) -> None:
@@ -243,7 +251,7 @@ class CrawlRows:
                         "origin": "rss",
                         "seen_at": iso(h.started),
                     }
-        self.db["terms"].upsert_all(rows.values(), pk=("outlet_id", "kind", "name", "origin"))
+        sql.upsert_many(self.db, "terms", rows.values(), pk=("outlet_id", "kind", "name", "origin"))
 
     def _section_rows(self, h: Harvest) -> None:
         self._put_sections(h.outlet.id, h.sections, h.started)
@@ -254,7 +262,9 @@ class CrawlRows:
             self._put_sections(outlet_id, sections, at)
 
     def _put_sections(self, outlet_id: str, sections: list[SectionSeen], at: datetime) -> None:
-        self.db["sections"].upsert_all(
+        sql.upsert_many(
+            self.db,
+            "sections",
             (
                 {
                     "outlet_id": outlet_id,
@@ -271,11 +281,11 @@ class CrawlRows:
     def insert_article(self, row: dict) -> int:
         """A decided `articles` row (merge.py) for an article not stored before."""
         self._writing()
-        return self.db["articles"].insert(row).last_pk
+        return sql.insert(self.db, "articles", row)
 
     def update_article(self, article_id: int, row: dict) -> None:
         self._writing()
-        self.db["articles"].update(article_id, row)
+        sql.update(self.db, "articles", {"id": article_id}, row)
 
     def articles_matching(self, outlet_id: str, url: str, ks: set[str]) -> list[dict]:
         """Stored rows of the URL or sharing any of the article's keys (identity.keys:
@@ -323,7 +333,7 @@ class CrawlRows:
             "AND removed_at IS NULL",
             (h.outlet.id,),
         )[0]["n"]
-        self.db["crawls"].update(crawl_id, {"undated": undated, "skipped": h.skipped})
+        sql.update(self.db, "crawls", {"id": crawl_id}, {"undated": undated, "skipped": h.skipped})
 
     def live_rest_posts(self, outlet_id: str) -> dict[int, int]:
         """Stored posts a REST listing showed and none has marked removed: article id →

@@ -14,7 +14,7 @@ class ReadRows:
     def latest_crawl(self, outlet_id: str) -> CrawlRecord | None:
         """The outlet's last crawl, or None if it was never crawled."""
         rows = self._q(
-            "SELECT started_at, finished_at, status, error, requests, new_articles, "
+            "SELECT started_at, finished_at, status, error, requests, requests_by, new_articles, "
             "updated_articles, retry_after FROM crawls WHERE outlet_id = ? "
             "ORDER BY id DESC LIMIT 1",
             (outlet_id,),
@@ -28,6 +28,7 @@ class ReadRows:
             status=r["status"] or "",
             error=r["error"] or "",
             requests=r["requests"],
+            requests_by=json.loads(r["requests_by"] or "{}"),
             new_articles=r["new_articles"],
             updated_articles=r["updated_articles"],
             retry_after=r["retry_after"],
@@ -60,6 +61,7 @@ class ReadRows:
                     undated=r["undated"],
                     last_reached=from_iso(r["last_reached"]),
                     requests=r["requests"],
+                    requests_by=last.requests_by if last else {},
                     seconds=last.seconds if last else None,
                     new_articles=last.new_articles if last else None,
                     updated_articles=last.updated_articles if last else None,

@@ -195,3 +195,11 @@ def m013_category_feed_claims(db: Database) -> None:
     whole and proves again only what catfeeds.py allows."""
     db.execute("DELETE FROM coverage WHERE source LIKE 'feed:%category_name=%'")
     db.execute("DELETE FROM http_cache WHERE url LIKE '%category_name=%'")
+
+
+@migrations()
+def m014_request_purposes(db: Database) -> None:
+    """Why each request was made (robots, discovery, listing, paging, article, retry), per
+    request and counted per crawl, for the crawl log and `status` (issue 14)."""
+    db.execute("ALTER TABLE fetches ADD COLUMN purpose TEXT")
+    db.execute("ALTER TABLE crawls ADD COLUMN requests_by TEXT")
