@@ -207,7 +207,7 @@ def test_requests_by_purpose_are_stored_and_shown_by_status(tmp_path, serve, cap
     assert by["robots"] == 1 and by["discovery"] >= 1 and by["paging"] >= 1  # two REST pages
     assert sum(by.values()) == report.requests == sum(paths(server.site).values())
     store = Store(db)
-    purposes = Counter(r["purpose"] for r in store.q("SELECT purpose FROM fetches"))
+    purposes = Counter(r["purpose"] for r in store._q("SELECT purpose FROM fetches"))
     assert dict(purposes) == by
     store.close()
 
@@ -246,11 +246,12 @@ def _rest_crawl(site: dict, store, at: datetime) -> FakeClient:
     from test_crawl_layer import CAMPAIGN, config, wp_outlet
 
     from auditor.crawl import harvest
+    from auditor.crawlsave import save_harvest
 
     cfg = replace(config(), outlets=(wp_outlet(),))
     client = FakeClient({"/": ("<html><body>Trang chủ</body></html>", "text/html"), **site})
-    store.save_harvest(
-        harvest(wp_outlet(), client, store.outlet_state("cd"), cfg, lambda: at), CAMPAIGN
+    save_harvest(
+        store, harvest(wp_outlet(), client, store.outlet_state("cd"), cfg, lambda: at), CAMPAIGN
     )
     return client
 

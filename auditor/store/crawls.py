@@ -180,7 +180,7 @@ class CrawlRows:
     def _outlet_row(self, h: Harvest) -> None:
         o = h.outlet
         # only the count is needed here, not the whole state (that reads every article)
-        before = self.q("SELECT consecutive_failures AS n FROM outlets WHERE id = ?", (o.id,))
+        before = self._q("SELECT consecutive_failures AS n FROM outlets WHERE id = ?", (o.id,))
         failures = 0 if h.status == "ok" else ((before[0]["n"] or 0) if before else 0) + 1
         row = {
             "id": o.id,
