@@ -3,6 +3,8 @@ each column's section (and its own feed), and the config snippet that explains e
 
 from __future__ import annotations
 
+import contextlib
+
 from fakeclient import rss
 from test_crawl_layer import CAMPAIGN
 
@@ -29,6 +31,10 @@ class Client:
         body, ctype, *headers = self.pages[url]
         headers = {"content-type": ctype, **(headers[0] if headers else {})}
         return Fetched(url, url, 200, headers, body.encode())
+
+    def purpose(self, why: str):
+        """The crawl labels its requests (discovery, listing, …); nothing to label here."""
+        return contextlib.nullcontext()
 
 
 def homepage(head: str = "", menu: str = "") -> str:

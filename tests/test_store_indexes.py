@@ -20,8 +20,8 @@ def test_status_counts_undated_articles_without_reading_every_row(tmp_path, monk
     not from every live article's row (issue 14: 2,000,000 rows read for `status`)."""
     store = Store(tmp_path / "s.db")
     seen = []
-    real_q = store.q
-    monkeypatch.setattr(store, "q", lambda sql, params=(): seen.append(sql) or real_q(sql, params))
+    real_q = store._q
+    monkeypatch.setattr(store, "_q", lambda sql, params=(): seen.append(sql) or real_q(sql, params))
     store.outlet_rows()
     plan = [r["detail"] for r in real_q("EXPLAIN QUERY PLAN " + seen[0])]
     assert "SEARCH a USING INDEX articles_published (outlet_id=? AND published=?)" in plan, plan
