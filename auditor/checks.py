@@ -36,7 +36,7 @@ from auditor.errors import FetchError
 from auditor.fetch import Client, Fetcher
 from auditor.homepage import Image, Page, css_images, decode_html, read_page
 from auditor.images import OCR_FORMATS, data_uri, describe, sniff, svg_text
-from auditor.store import Store
+from auditor.ports import CrawlStore
 from auditor.types import Config, Outlet
 
 log = logging.getLogger("auditor.checks")
@@ -66,7 +66,7 @@ def banner_outlets(config: Config, outlet_ids: Iterable[str] | None) -> list[Out
 
 def check_banners(
     config: Config,
-    store: Store,
+    store: CrawlStore,
     outlet_ids: Iterable[str] | None = None,
     *,
     now: Callable[[], datetime] = utcnow,

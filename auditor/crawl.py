@@ -26,7 +26,7 @@ from auditor.errors import FetchError, NotModified, ParseError
 from auditor.feeds import parse_feed
 from auditor.fetch import PURPOSES, Client, Fetcher, utcnow
 from auditor.homepage import Page, decode_html, menu_sections, read_page
-from auditor.store import Store
+from auditor.ports import CrawlStore
 from auditor.types import Config, FeedSeen, Fetched, Harvest, Outlet, OutletState
 from auditor.urls import canonical_url, with_params
 
@@ -47,7 +47,7 @@ class CrawlReport:
 
 def crawl(
     config: Config,
-    store: Store,
+    store: CrawlStore,
     outlet_ids: Iterable[str] | None = None,
     *,
     now: Callable[[], datetime] = utcnow,
@@ -172,7 +172,7 @@ def select_outlets(config: Config, outlet_ids: Iterable[str] | None) -> list[Out
     return [config.outlet(i) for i in outlet_ids]
 
 
-def _save(store: Store, h: Harvest, config: Config) -> CrawlReport:
+def _save(store: CrawlStore, h: Harvest, config: Config) -> CrawlReport:
     if h.stopped:
         log.warning("%s: stopped before the crawl finished; nothing written", h.outlet.id)
         return CrawlReport(h.outlet.id, "stopped", 0, 0, len(h.records), "stopped", "")

@@ -9,17 +9,13 @@ interrupted run writes nothing of that outlet.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from auditor import columns, merge
 from auditor.identity import keys
+from auditor.ports import CrawlStore
 from auditor.types import Campaign, ColumnSource, Harvest, Outlet
 
-if TYPE_CHECKING:  # the store is handed in; this module only calls its named methods
-    from auditor.store import Store
 
-
-def save_harvest(store: Store, h: Harvest, campaign: Campaign) -> dict:
+def save_harvest(store: CrawlStore, h: Harvest, campaign: Campaign) -> dict:
     """Write one outlet's crawl whole, or not at all. Returns the crawl's counts."""
     with store.transaction():
         _mark_removed(store, h)  # first: what it notes goes into the crawl row
@@ -31,7 +27,7 @@ def save_harvest(store: Store, h: Harvest, campaign: Campaign) -> dict:
     return {"crawl_id": crawl_id, "new": new, "updated": updated, "status": h.status}
 
 
-def _mark_removed(store: Store, h: Harvest) -> None:
+def _mark_removed(store: CrawlStore, h: Harvest) -> None:
     if h.rest_ids is None:  # no complete REST listing: nothing is shown to be gone
         return
     removal = merge.removals(store.live_rest_posts(h.outlet.id), h.rest_ids)
@@ -40,7 +36,7 @@ def _mark_removed(store: Store, h: Harvest) -> None:
     store.mark_removed(removal.ids, h.started)
 
 
-def _save_articles(store: Store, h: Harvest) -> tuple[int, int]:
+def _save_articles(store: CrawlStore, h: Harvest) -> tuple[int, int]:
     """Each record joins the stored article that shares any of its keys (URLs, guid,
     WordPress id); stored articles that one record shows to be one are folded. Read and
     written one record at a time: a record may match one saved just before it."""
@@ -67,7 +63,7 @@ def _save_articles(store: Store, h: Harvest) -> tuple[int, int]:
     return new, updated
 
 
-def relink(store: Store, outlet: Outlet, campaign: Campaign) -> dict[str, list[ColumnSource]]:
+def relink(store: CrawlStore, outlet: Outlet, campaign: Campaign) -> dict[str, list[ColumnSource]]:
     """Recompute where each column lives and which articles belong to it. Inside
     store.transaction(), like every write of a crawl."""
     sources = columns.resolve(campaign, outlet.overrides, store.known_terms(outlet.id))
