@@ -109,6 +109,14 @@ VERDICTS = {
         page(images=[Image("https://x.vn/chao-mung-dai-hoi-cong-doan-cac-cap/a.jpg", "banner")]),
         PageVerdict("unknown", location="not in the page's text; its images not read"),
     ),
+    "an alt text, cut to 300 characters": (
+        page(attributes=[Block(BANNER + " " + "y" * 400, "banner img[alt]")]),
+        PageVerdict("present", (BANNER + " " + "y" * 400)[:300], "banner img[alt]"),
+    ),
+    "a bare file name": (
+        page(images=[Image(FILE, "body", origin="srcset")]),
+        PageVerdict("present", FILE, "image file name in body (srcset)", FILE),
+    ),
     "a data: image has no file name": (
         page(images=[Image("data:image/png;base64," + FILE, "banner", origin="lazy img")]),
         PageVerdict("unknown", location="not in the page's text; its images not read"),
@@ -171,6 +179,9 @@ LOGO_EDGES = {
     "tall, small": ((210, 299), True),
     "ratio 1.25, small": ((250, 200), True),
     "negative sizes are unknown": ((-5, -5), False),
+    "1 px wide": ((1, 1000), True),
+    "1 px high": ((1000, 1), True),
+    "height unknown, 250 wide": ((250, 0), False),
 }
 
 
@@ -185,6 +196,7 @@ SHAPES = {
     "501 by 251": ((501, 251), False),
     "height unknown": ((800, 0), False),
     "1000 by 500": ((1000, 500), True),
+    "1 px high": ((500, 1), True),
 }
 
 
@@ -203,6 +215,7 @@ H = "https://x.vn/"
 def test_ocr_candidates_order_limit_and_sources():
     images = [
         Image(H + "wide.png", "body", width=500),
+        Image("http://x.vn/plain-http.png", "body", width=800),
         Image(H + "narrow.png", "body", width=499),
         Image(H + "head.png", "header"),
         Image(H + "top.png", "top"),
@@ -229,6 +242,7 @@ def test_ocr_candidates_order_limit_and_sources():
         "head.png",
         "top.png",
         "wide.png",
+        "plain-http.png",
     ]
     assert names(ocr_candidates(images, 2)) == ["marq.png", "carousel.png"]
     assert ocr_candidates(images, 0) == []
@@ -239,6 +253,7 @@ def test_shape_candidates_rules():
         Image(H + "prominent.jpg", "banner"),
         Image(H + "plain.jpg", "body"),
         Image(H + "plain.jpg", "body"),  # taken once
+        Image("http://x.vn/http.jpg", "body"),
         Image("/relative.jpg", "body"),
         Image("data:image/png;base64,AA", "body"),
         Image(H + "nav.jpg", "nav"),
@@ -253,11 +268,12 @@ def test_shape_candidates_rules():
     ]
     prominent = [images[0]]
     got = shape_candidates(images, prominent)
-    assert names(got) == ["plain.jpg", "png;base64,AA", "w500.jpg", "h-only.jpg"]
+    assert names(got) == ["plain.jpg", "http.jpg", "png;base64,AA", "w500.jpg", "h-only.jpg"]
     assert names(shape_candidates(images, prominent, limit=1)) == ["plain.jpg"]
     assert names(shape_candidates(images, [])) == [
         "prominent.jpg",
         "plain.jpg",
+        "http.jpg",
         "png;base64,AA",
         "w500.jpg",
         "h-only.jpg",

@@ -131,6 +131,55 @@ LISTINGS = {
         [("tin/x-1.html", TITLE, NOV12)],
         "",
     ),
+    "entities in a title are read": (
+        '<p><a href="/tin/x-1.html">Nhà &amp; đất &#273;ây nhé</a> 12/11/2017</p>',
+        [("tin/x-1.html", "Nhà & đất đây nhé", NOV12)],
+        "",
+    ),
+    "a date and its time in two blocks": (
+        f'<div><a href="/tin/x-1.html">{TITLE}</a><p>12/11/2017</p><p>08:30</p></div>',
+        [("tin/x-1.html", TITLE, utc(2017, 11, 12, 1, 30))],
+        "",
+    ),
+    "a date cut by an inline tag": (
+        f'<p><a href="/tin/x-1.html">{TITLE}</a> 12/11/<b>2017</b></p>',
+        [("tin/x-1.html", TITLE, NOV12)],
+        "",
+    ),
+    "a block's own <time> stays when a child block closes": (
+        '<div><time datetime="2017-11-12T08:00:00">x</time>'
+        f'<a href="/tin/x-1.html">{TITLE}</a><p>khác</p></div>',
+        [("tin/x-1.html", TITLE, utc(2017, 11, 12, 1))],
+        "",
+    ),
+    "only <time> gives a datetime attribute": (
+        f'<p><a href="/tin/x-1.html">{TITLE}</a><del datetime="2016-01-01">cũ</del> 12/11/2017</p>',
+        [("tin/x-1.html", TITLE, NOV12)],
+        "",
+    ),
+    "skipped tags inside skipped tags": (
+        f'<p><a href="/tin/x-1.html">{TITLE}</a><svg><style>.a{{}}</style>'
+        "<text>31/12/2016</text></svg> 12/11/2017</p>",
+        [("tin/x-1.html", TITLE, NOV12)],
+        "",
+    ),
+    "a single block left open": (
+        f'<div><a href="/tin/x-1.html">{TITLE}</a> 12/11/2017',
+        [("tin/x-1.html", TITLE, NOV12)],
+        "",
+    ),
+    "a menu's other links are still read for the next page": (
+        '<nav><a href="/tin/menu-1001.html">Một mục menu rất dài</a>'
+        '<a href="?page=2">Trang sau</a></nav>',
+        [],
+        PAGE + "?page=2",
+    ),
+    "a next link without an address": ('<a rel="next" href>x</a>', [], ""),
+    "an end tag named like the root": (
+        "</root>" + one("/tin/x-1.html") + "</root>",
+        [("tin/x-1.html", TITLE, NOV12)],
+        "",
+    ),
     "a link's words are joined and trimmed": (
         '<p><a href="/tin/x-1.html"> Bài <b>thật</b>\n của  chuyên mục </a> 12/11/2017</p>',
         [("tin/x-1.html", TITLE, NOV12)],
@@ -172,6 +221,7 @@ ARTICLE_PATHS = {
     "digits in a folder only": ("/2017/tin", False),
     "html in a folder only": ("/a.html/tin", False),
     "the query is not the path": ("/tin?id=12345", False),
+    "no path at all": ("", False),
 }
 
 
@@ -246,6 +296,18 @@ ARTICLES = {
     "JSON-LD: another script type is not read": (
         page('<script type="text/javascript">{"datePublished": "2017-10-03T10:00:00Z"}</script>'),
         None,
+    ),
+    "JSON-LD: a date in an earlier item of a list": (
+        page(ld('[{"datePublished": "2017-10-03T10:00:00Z"}, {"x": 1}]')),
+        utc(2017, 10, 3, 10),
+    ),
+    "JSON-LD: a date beside a list": (
+        page(ld('{"b": {"datePublished": "2017-10-03T10:00:00Z"}, "a": [1]}')),
+        utc(2017, 10, 3, 10),
+    ),
+    "a script without a type is no JSON-LD": (
+        page("<script>var a = 1;</script>" + meta("name", "pubdate", "2017-10-03")),
+        utc(2017, 10, 2, 17),
     ),
     "<time> before pubdate": (
         page(meta("name", "pubdate", "2017-01-01"), '<time datetime="2017-10-03T10:00Z">x</time>'),
