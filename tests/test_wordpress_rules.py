@@ -405,3 +405,39 @@ def test_probe():
     assert wp.probe(get_for(b'{"id": 1}'), "https://x.vn/wp-json/") is False
     assert wp.probe(get_for(b"<html>"), "https://x.vn/wp-json/") is False
     assert wp.probe(get_for(FetchError("u", "HTTP 404", status=404)), "https://x.vn/") is False
+
+
+@pytest.fixture
+def machine_in_hanoi(monkeypatch):
+    """The machine's own zone set to UTC+7: nothing read as UTC may depend on it."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_gmt_values_never_depend_on_the_machine_zone(machine_in_hanoi):
+    naive = wp.parse_gmt("2017-10-29T16:30:00")
+    assert naive.isoformat() == "2017-10-29T16:30:00+00:00"
+    aware = wp.parse_gmt("2017-10-29T23:30:00+07:00")
+    assert aware.isoformat() == "2017-10-29T16:30:00+00:00"
+    assert wp.gmt_param(datetime(2017, 10, 29, 16, 30, tzinfo=UTC)) == "2017-10-29T16:30:00"
+
+
+def test_bytes_that_are_not_utf8_are_replaced_not_fatal():
+    assert wp.decode_json(answer(b'["a\xffb"]')) == ["a\ufffdb"]
+    e = FetchError("u", "HTTP 400", status=400, body=b'{"code": "rest_x", "m": "\xff"}')
+    assert wp.error_code(e) == "rest_x"
+
+
+def test_missing_names_and_renderings_are_empty():
+    assert wp.parse_terms([{"id": 5}], "category") == [Term("category", "", "", 5, "")]
+    [post] = wp.parse_posts(
+        [{"link": "https://x.vn/a", "title": {"raw": "x"}, "guid": {}, "excerpt": None}],
+        {},
+        "https://x.vn/",
+    )
+    assert (post.title, post.guid, post.summary) == ("", "", "")
