@@ -344,3 +344,19 @@ def test_article_dates_without_a_zone_are_read_in_the_zone_given():
     )
     assert parse_when("12/11/2017 08:30", PARIS) == utc(2017, 11, 12, 7, 30)
     assert parse_when(None, VN) is None
+
+
+def test_dates_come_out_in_utc_whatever_the_machine_zone(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        listing = read_listing(one("/tin/x-1.html"), PAGE, VN)
+        assert listing.items[0].published.isoformat() == "2017-11-11T17:00:00+00:00"
+        assert parse_when("2017-11-12T08:30:00+07:00", VN).isoformat() == (
+            "2017-11-12T01:30:00+00:00"
+        )
+    finally:
+        monkeypatch.undo()
+        time.tzset()
