@@ -386,3 +386,17 @@ def test_the_guard_reads_utf16_with_vietnamese_text_and_a_cut_character():
     text = '<!-- Báo Đoàn --><!DOCTYPE x [<!ENTITY a "b">]>'
     assert declares_entities(b"\xff\xfe" + text.encode("utf-16-le") + b"\x00") is True
     assert declares_entities(b"\xfe\xff" + text.encode("utf-16-be")[:-1]) is True
+
+
+def test_two_content_parts_are_joined_by_a_space():
+    body = rss(item("<content:encoded>Một</content:encoded><content:encoded>Hai</content:encoded>"))
+    assert one(body).text == "Một Hai"
+
+
+def test_a_skipped_entry_keeps_its_date_in_the_zone_given():
+    body = rss(
+        "<item><title>x</title><guid>urn:1</guid>"
+        "<pubDate>Sun, 12 Nov 2017 08:30:00</pubDate></item>"
+    )
+    [dropped] = parse_feed(body, URL, tz=PARIS).dropped
+    assert dropped.published == utc(2017, 11, 12, 7, 30)
