@@ -16,6 +16,7 @@ from auditor.homepage import (
     _largest,
     _region,
     _selector_region,
+    css_images,
     decode_html,
     menu_sections,
     read_page,
@@ -155,8 +156,28 @@ PAGES = {
         len("ChàomừngSauTiếp"),
     ),
     "a nested svg closes only itself": (
-        "<svg><text>A</text><svg><text>B</text></svg><text>C</text></svg><p>D</p>",
+        "<svg><text>A</text><svg><text>B</text></svg><text>C</text><title>Z</title></svg><p>D</p>",
         [("A", "body"), ("B", "body"), ("C", "body"), ("D", "body")],
+        4,
+    ),
+    "two <text> lines are two words": (
+        "<svg><text>A</text><text>B</text></svg>",
+        [("A B", "body")],
+        2,
+    ),
+    "words loose in an svg are not drawn": (
+        "<svg><text>A</text>loose</svg>",
+        [("A", "body")],
+        1,
+    ),
+    "an svg's group region ends with the svg": (
+        '<div class="banner"><svg><g class="slider"><text>A</text></g></svg>Sau</div>',
+        [("A", "banner"), ("Sau", "banner")],
+        4,
+    ),
+    "an end tag of a block outside the svg stays inside it": (
+        '<div class="banner"><svg><text>A</text></div><text>B</text></svg>C</div><p>D</p>',
+        [("A B", "banner"), ("C", "banner"), ("D", "body")],
         4,
     ),
     "an end tag closes what it opened and all inside": (
@@ -318,12 +339,24 @@ CAMPAIGN = Campaign(
 )
 
 
+def test_stylesheet_images_are_whole():
+    page = read_page('<div class="top-x"></div>', B)
+    css = ".top-x { background: url(/t.png); width: 900px; height: 90px }"
+    assert css_images(page, css, B) == [Image(H + "t.png", "top", "", 900, 90, "stylesheet")]
+
+
+def test_a_refresh_to_a_broken_address_goes_nowhere():
+    page = read_page('<meta http-equiv="refresh" content="0; url=http://[bad/">', B)
+    assert page.refresh == ""
+
+
 def test_menu_sections():
     page = read_page(
         '<nav><a href="/chuyen-muc/thiet-che-cong-doan/">Thiết chế Công đoàn</a>'
         '<a href="/chuyen-muc/thiet-che-cong-doan/">Thiết chế Công đoàn</a>'
         '<a href="/c/huong-toi-dai-hoi.html" title="x"><img src="/i.png"></a>'
-        '<a href="/dh12" title="Đại hội XII"></a><a href="/tin">Tin tức</a></nav>'
+        '<a href="/dh12" title="Đại hội XII"></a><a href="/tin">Tin tức</a>'
+        '<a href="/c2/huong-toi-dai-hoi/" title="y"></a></nav>'
         '<a href="/khac/thiet-che-cong-doan">Thiết chế công đoàn</a>',
         B,
     )
@@ -339,6 +372,11 @@ def test_menu_sections():
             f"nav link 'x' → {H}c/huong-toi-dai-hoi.html matched by slug",
         ),
         SectionSeen("dai-hoi", H + "dh12", f"nav link 'Đại hội XII' → {H}dh12 matched by alias"),
+        SectionSeen(
+            "dai-hoi",
+            H + "c2/huong-toi-dai-hoi/",
+            f"nav link 'y' → {H}c2/huong-toi-dai-hoi/ matched by slug",
+        ),
         SectionSeen(
             "thiet-che",
             H + "khac/thiet-che-cong-doan",
