@@ -34,7 +34,7 @@ DECODE = {
     ),
     "quoted charset, then another parameter": (
         TEXT.encode("utf-16-be"),
-        'text/html; charset="utf-16-be"; x=1',
+        'text/html; charset="utf-16-be";x=1',  # no space needed before the next
         TEXT,
     ),
     # a page in UTF-16 cannot declare itself in ASCII: these bytes only test the reading
@@ -53,6 +53,14 @@ DECODE = {
         "",
         b"<meta charset=utf-16-le>".decode("utf-16-le"),
     ),
+    # koi8-r below: a charset that is not the windows-1258 fallback, so reading it shows
+    "unquoted, ended by the tag": (b"<meta charset=koi8-r>x\xd0", "", "<meta charset=koi8-r>xп"),
+    "a semicolon after the name": (
+        b"<meta content=charset=koi8-r;x>\xd0",
+        "",
+        "<meta content=charset=koi8-r;x>п",
+    ),
+    "an empty name before a semicolon": (b"charset=;\xc4\x91", "", "charset=;đ"),
     "http-equiv content type, charset before a quote": (
         b"<meta http-equiv='Content-Type' content='text/html; charset=cp1258'>\xd0",
         "",
