@@ -391,3 +391,47 @@ def test_menu_sections():
             f"body link 'Thiết chế công đoàn' → {H}khac/thiet-che-cong-doan matched by name",
         ),
     ]
+
+
+ODDITIES = {
+    "entities in text": (
+        "<p>Nhà &amp; đất &#273;ây</p>",
+        "blocks",
+        [Block("Nhà & đất đây", "body")],
+    ),
+    "a skipped tag inside another": (
+        "<noscript><style>.a{}</style>bật JS</noscript><p>x</p>",
+        "blocks",
+        [Block("x", "body")],
+    ),
+    "a refresh kept past a later meta": (
+        '<meta http-equiv="refresh" content="0; url=/p/"><meta name="viewport" content="w">',
+        "refresh",
+        "https://cd.example.vn/p/",
+    ),
+    "a refresh without content": ('<meta http-equiv="refresh">', "refresh", ""),
+    "a meta that is no refresh": ('<meta name="x" content="5; url=/other/">', "refresh", ""),
+    "a frame without a source": ("<iframe></iframe><frame>", "frames", []),
+    "a stylesheet link without an address": ('<link rel="stylesheet">', "stylesheets", []),
+    "a feed link without an address": (
+        '<link rel="alternate" type="application/rss+xml">',
+        "feeds",
+        [],
+    ),
+    "a link tag without rel": ('<link href="/x.css">', "stylesheets", []),
+    "an <a> is no feed link": (
+        '<a rel="alternate" type="application/rss+xml" href="/f/">RSS</a>',
+        "feeds",
+        [],
+    ),
+    "a picture source without a srcset": (
+        '<picture><source type="image/webp"></picture>',
+        "images",
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize("html_text,part,expected", ODDITIES.values(), ids=ODDITIES.keys())
+def test_oddities(html_text, part, expected):
+    assert getattr(read_page(html_text, B), part) == expected
