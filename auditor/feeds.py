@@ -187,6 +187,10 @@ def entry_date(entry: dict, field: str, tz: ZoneInfo) -> datetime | None:
     fields = entry.get(f"{field}_parsed")
     if raw and is_day_first(raw):  # feedparser reads 03-10-2017 as 2003-10-20
         return parse_date(raw, tz)
+    # feedparser reads a zone name it does not know (ICT, Vietnam's own) as UTC and drops
+    # the time before a "+07"; the zoned forms it reads right, auditor.dates reads alike
+    if raw and has_zone(raw) and (when := parse_date(raw, tz)):
+        return when
     if fields and raw and not has_zone(raw):  # feedparser took it for UTC
         return local_fields(fields, tz)
     if fields:

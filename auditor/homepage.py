@@ -27,7 +27,9 @@ def decode_html(body: bytes, content_type: str = "") -> str:
         charset = content_type.lower().split("charset=")[-1].split(";")[0].strip(" \"'")
     head = body[:4096].decode("ascii", "replace").lower()
     if not charset and "charset=" in head:
-        charset = head.split("charset=")[1].split('"')[0].split("'")[0].split(";")[0].strip()
+        # <meta charset="…"> puts the quote first; <meta charset=…> may end at the ">"
+        value = head.split("charset=")[1].lstrip("\"' ")
+        charset = value.split('"')[0].split("'")[0].split(";")[0].split(">")[0].strip()
         charset = charset.split()[0] if charset else ""
     for candidate in (charset, "utf-8", "windows-1258"):
         if not candidate:

@@ -5,6 +5,7 @@
 #   bash bench/mutation.sh                    # every module in setup.cfg only_mutate
 #   bash bench/mutation.sh audit coverage     # only auditor/audit.py and auditor/coverage.py
 #   bash bench/mutation.sh store.crawls       # the store's write path
+#   bash bench/mutation.sh 'store.crawls.x__*'  # only its module-level functions (the merge rules)
 #
 # mutmut copies the code to mutants/ (git-ignored), runs the fast unit tests once to map
 # tests to functions, then each mutant against the tests that reach it. Results are kept
@@ -16,7 +17,10 @@ cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD"
 patterns=()
 for module in "$@"; do
-  patterns+=("auditor.${module//\//.}.*")
+  case "$module" in
+    *'*'*) patterns+=("auditor.${module}") ;;  # a pattern of mutant names, e.g. 'store.crawls.x__*'
+    *) patterns+=("auditor.${module//\//.}.*") ;;
+  esac
 done
 mutmut run --max-children "${MUTMUT_CHILDREN:-2}" "${patterns[@]}" || true
-python bench/mutation_score.py "$@"
+python bench/mutation_score.py "${@%%.x__*}"
