@@ -1,5 +1,5 @@
-"""The store's write path, its decisions alone (store/crawls.py, no database): how a new copy
-of an article merges into its stored row, how two stored rows of one article combine,
+"""The crawl's write decisions alone (merge.py and the store's _listing, no database): how
+a new copy of an article merges into its stored row, how two stored rows of one article combine,
 terms, the undated span, and what a crawl calls a complete listing. Rows are written out
 by hand as the store keeps them (JSON text columns, ISO instants in UTC)."""
 
@@ -10,16 +10,21 @@ from datetime import UTC, datetime
 
 import pytest
 
-from auditor.store.crawls import (
-    _aliases,
-    _combine,
-    _listing,
-    _longer,
-    _merge,
-    _merge_terms,
-    _undated_span,
-)
+from auditor import merge
+from auditor.merge import aliases as _aliases
+from auditor.merge import combine as _combine
+from auditor.merge import longer as _longer
+from auditor.merge import merge_terms as _merge_terms
+from auditor.merge import undated_span as _undated_span
+from auditor.store.crawls import _listing
 from auditor.types import Article, Harvest, Outlet, Term
+
+
+def _merge(existing: dict | None, a: Article, feed: str, h: Harvest) -> dict:
+    """merge_article as the crawl calls it (crawlsave._save_articles)."""
+    span = h.undated_spans.get(a.url)
+    return merge.merge_article(existing, a, feed, outlet_id=h.outlet.id, seen=h.started, span=span)
+
 
 OUTLET = Outlet("o", "Báo", "province", "https://bao.vn/")
 T0 = datetime(2017, 10, 10, 1, tzinfo=UTC)  # this crawl
