@@ -16,7 +16,8 @@ from datetime import datetime
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
-from auditor.alert_rules import (
+from auditor.fetch import post_json
+from auditor.rules.alerts import (
     Digest,
     OutletAlert,
     banner_went_missing,
@@ -25,7 +26,6 @@ from auditor.alert_rules import (
     unreachable_since,
     week_bounds,
 )
-from auditor.fetch import post_json
 from auditor.store import Store
 from auditor.types import Config, Outlet
 

@@ -11,10 +11,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from auditor import audit, classify, config, jobs, topics
-from auditor.crawl import crawl
+from auditor import config, jobs
+from auditor.classify import model as classify
+from auditor.classify import stored as topics
+from auditor.crawl.run import crawl
 from auditor.errors import ModelError
 from auditor.fakesite import FakePost, FakeSite, Server
+from auditor.rules import audit
 from auditor.store import Store
 from auditor.table import render
 

@@ -23,7 +23,7 @@ from requests.adapters import HTTPAdapter
 
 from auditor import __version__
 from auditor.errors import FetchError, NotModified, RobotsDenied
-from auditor.redirects import (
+from auditor.rules.redirects import (
     RedirectAllowance,
     host_key,
     is_public,

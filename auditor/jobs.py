@@ -11,14 +11,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from auditor import audit, export, outfile
-from auditor.banner_days import banner_summary
+from auditor import export, outfile
 from auditor.clock import utcnow
 from auditor.config import fingerprint
-from auditor.crawl import CrawlReport, crawl, select_outlets
-from auditor.discover import Discovery, discover
+from auditor.crawl.discover import Discovery, discover
+from auditor.crawl.run import CrawlReport, crawl, select_outlets
 from auditor.fetch import Fetcher
 from auditor.labels import local_time
+from auditor.rules import audit
+from auditor.rules.banner_days import banner_summary
 from auditor.store import Store
 from auditor.types import ColumnSummary, Config, Outlet, OutletStatus, WeekResult
 

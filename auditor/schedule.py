@@ -21,11 +21,15 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from auditor import alerts, audit, checks, classify, jobs, labels, planning, topics
+from auditor import alerts, jobs, labels
 from auditor import config as config_mod
+from auditor.classify import model as classify
+from auditor.classify import stored as topics
 from auditor.clock import utcnow
-from auditor.crawl import crawl, select_outlets
+from auditor.crawl import banner as checks
+from auditor.crawl.run import crawl, select_outlets
 from auditor.errors import ModelError
+from auditor.rules import audit, planning
 from auditor.store import Store, from_iso
 
 log = logging.getLogger("auditor.schedule")

@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import sites  # the bench folder is not a package: found through sys.path
 
-from auditor import classify
+from auditor.classify import model as classify
 
 ROOT = Path(__file__).resolve().parent.parent
 

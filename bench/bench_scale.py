@@ -1,7 +1,7 @@
 """Audit at scale: a store of N outlets and M articles over two campaign years, then the
 time and peak memory of `audit`, `export weekly|outlets|articles`, `status`, `classify --all`.
 
-The store is built the way real crawls build it: `auditor.crawl.crawl` reads simulated
+The store is built the way real crawls build it: `auditor.crawl.run.crawl` reads simulated
 WordPress outlets (bench/sites.py, fakesite's model) through an in-memory transport
 instead of sockets, and the store's own code writes what it finds; every post is in one of
 six categories, three of them the campaign's columns, and the REST listing is complete.
@@ -148,7 +148,7 @@ def reuse_or_build(config: str, db: str, args) -> dict:
 
 def build_store(config_path: str, db: str, args) -> dict:
     from auditor import config as config_mod
-    from auditor.crawl import crawl
+    from auditor.crawl.run import crawl
     from auditor.fetch import Fetcher
     from auditor.store import Store
 

@@ -18,7 +18,7 @@ import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
-from auditor import classify
+from auditor.classify import model as classify
 
 ROOT = Path(__file__).resolve().parent.parent
 INDEPENDENT = ROOT / "tests" / "data" / "independent.jsonl"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from auditor import classify
+from auditor.classify import model as classify
 
 ROOT = Path(__file__).resolve().parent.parent
 

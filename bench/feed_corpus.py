@@ -40,8 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # a fresh clone
 import feedparser
 
 from auditor import config as config_mod
-from auditor.crawl import crawl
-from auditor.dates import has_zone, is_day_first
+from auditor.crawl.run import crawl
+from auditor.parse.dates import has_zone, is_day_first
 from auditor.store import Store
 from auditor.urls import canonical_url, url_key
 

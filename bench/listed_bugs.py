@@ -27,12 +27,12 @@ TESTS = [
 ]
 BUGS = {
     "listing-start-beginning": (
-        "auditor/listings.py",
+        "auditor/crawl/sections.py",
         "Coverage(column_id, BEGINNING if complete else oldest,",
         "Coverage(column_id, BEGINNING,",
     ),
     "listing-start-oldest": (
-        "auditor/listings.py",
+        "auditor/crawl/sections.py",
         "Coverage(column_id, BEGINNING if complete else oldest,",
         "Coverage(column_id, oldest or BEGINNING,",
     ),
@@ -47,22 +47,22 @@ BUGS = {
         '"a.published IS NULL AND a.undated_from IS NOT NULL",',
     ),
     "off-topic-finding-lost": (
-        "auditor/audit.py",
+        "auditor/rules/audit.py",
         'return "column_mostly_off_topic"',
         'return "column_exists"',
     ),
     "no-column-finding-lost": (
-        "auditor/audit.py",
+        "auditor/rules/audit.py",
         'return "no_column" if elsewhere is None',
         'return "not_checked" if elsewhere is None',
     ),
     "no-post-id-from-feeds": (
-        "auditor/feedcrawl.py",
+        "auditor/crawl/feeds.py",
         "if wordpress and a.wp_id is None and _post_id(a) is not None:",
         "if False:",
     ),
     "no-post-id-key": (
-        "auditor/identity.py",
+        "auditor/rules/identity.py",
         'found.add(f"wp:{a.wp_id}")',
         "pass",
     ),
@@ -72,17 +72,17 @@ BUGS = {
         "wait = last + 0 - ",
     ),
     "listing-time-of-day-ignored": (
-        "auditor/sections.py",
+        "auditor/parse/listing.py",
         "hour, minute = int(m.group(4) or 0), int(m.group(5) or 0)",
         "hour, minute = 0, 0",
     ),
     "json-ld-ignored": (
-        "auditor/sections.py",
+        "auditor/parse/listing.py",
         "for blob in reader.json_ld:",
         "for blob in ():",
     ),
     "404-end": (
-        "auditor/feedcrawl.py",
+        "auditor/crawl/feeds.py",
         "if e.status == 404:\n                return True",
         "if e.status == 404:\n                return False",
     ),

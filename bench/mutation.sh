@@ -3,7 +3,7 @@
 #
 #   pip install '.[mutation]'   # or: pip install mutmut
 #   bash bench/mutation.sh                    # every module in setup.cfg only_mutate
-#   bash bench/mutation.sh audit coverage     # only auditor/audit.py and auditor/coverage.py
+#   bash bench/mutation.sh audit coverage     # only auditor/rules/audit.py and auditor/rules/coverage.py
 #   bash bench/mutation.sh store.crawls       # the store's write path
 #   bash bench/mutation.sh 'store.crawls.x__*'  # only its module-level functions (the merge rules)
 #
@@ -23,4 +23,9 @@ for module in "$@"; do
   esac
 done
 mutmut run --max-children "${MUTMUT_CHILDREN:-2}" "${patterns[@]}" || true
-python bench/mutation_score.py "${@%%.x__*}"
+names=()
+for module in "$@"; do
+  module="${module%%.x__*}"
+  names+=("${module//\//.}")
+done
+python bench/mutation_score.py "${names[@]}"

@@ -86,7 +86,7 @@ def build_store() -> None:
     import sites
 
     from auditor import config as config_mod
-    from auditor.crawl import crawl
+    from auditor.crawl.run import crawl
     from auditor.fetch import Fetcher
     from auditor.store import Store
 
@@ -114,7 +114,7 @@ def build_store() -> None:
 
 
 def _rare_cases(store, config) -> None:
-    from auditor import crawlsave
+    from auditor.crawl import save as crawlsave
 
     at = datetime(2018, 2, 11, tzinfo=UTC)
     x = store.db.conn.execute

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from auditor.audit import ColumnFacts, as_of_instant, audit_column, merge, week_of, weeks
+from auditor.rules.audit import ColumnFacts, as_of_instant, audit_column, merge, week_of, weeks
 from auditor.types import BEGINNING, Campaign, ColumnSpec
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -2,7 +2,10 @@
 
 import pytest
 
-from auditor.banner import (
+from auditor.parse.css import imports
+from auditor.parse.homepage import css_images, read_page
+from auditor.parse.images import ImageInfo, data_uri, sniff, svg_text
+from auditor.rules.banner import (
     banner_shaped,
     logo_like,
     match_banner,
@@ -10,9 +13,6 @@ from auditor.banner import (
     script_shell,
     shape_candidates,
 )
-from auditor.css import imports
-from auditor.homepage import css_images, read_page
-from auditor.images import ImageInfo, data_uri, sniff, svg_text
 
 PRESENT = {
     "the directive's words": "Chào mừng đại hội công đoàn các cấp và Đại hội Công đoàn Việt "

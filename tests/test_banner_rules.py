@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.banner import (
+from auditor.parse.homepage import Block, Image, Page
+from auditor.rules.banner import (
     BannerMatch,
     PageVerdict,
     banner_key,
@@ -18,7 +19,6 @@ from auditor.banner import (
     script_shell,
     shape_candidates,
 )
-from auditor.homepage import Block, Image, Page
 
 KEYS = {
     "file name: dashes, underscores, dots": (

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import classify
+from auditor.classify import model as classify
 
 ROOT = Path(__file__).parent.parent
 INDEPENDENT = ROOT / "tests" / "data" / "independent.jsonl"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import classify
+from auditor.classify import model as classify
 from auditor.cli import main
 from auditor.errors import ModelError
 
@@ -31,7 +31,7 @@ def models_copy(tmp_path):
 
 def macro_f1(gold: list[frozenset], predicted: list[frozenset]) -> float:
     """Macro-F1 over the four labels, written here rather than read from the model's
-    sidecar or computed by auditor.classify: F1 = 2·TP / (2·TP + FP + FN), 0 when empty."""
+    sidecar or computed by auditor.classify.model: F1 = 2·TP / (2·TP + FP + FN), 0 when empty."""
     f1s = []
     for label in ("loi_ich_doan_vien", "thiet_che_cong_doan", "dai_hoi_cong_doan", "khac"):
         tp = sum(label in g and label in p for g, p in zip(gold, predicted, strict=True))

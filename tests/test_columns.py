@@ -6,8 +6,8 @@ import pytest
 from expect import expected_weekly
 from test_crawl import AS_OF, FIRST_MONDAY, one_outlet, run, weekly
 
-from auditor.columns import link, match_name, resolve
 from auditor.fakesite import FakePost, FakeSite
+from auditor.rules.columns import link, match_name, resolve
 from auditor.store import Store
 from auditor.types import Article, Campaign, ColumnOverride, ColumnSpec, Term
 
@@ -257,7 +257,7 @@ def test_category_names_are_stored_as_published(tmp_path, serve, rest):
 
 
 def test_section_names_from_menus_are_nfc_as_written():
-    from auditor.homepage import read_page
+    from auditor.parse.homepage import read_page
 
     nfd = unicodedata.normalize("NFD", "Thiết chế CĐ – hoà hợp")
     page = read_page(f'<nav><a href="/tc.html" title="{nfd}">{nfd}</a></nav>', "https://x.vn/")
@@ -266,7 +266,7 @@ def test_section_names_from_menus_are_nfc_as_written():
 
 
 def test_menu_links_follow_the_same_rule():
-    from auditor.homepage import menu_sections, read_page
+    from auditor.parse.homepage import menu_sections, read_page
 
     campaign = Campaign("x", "", None, None, 2, (ColumnSpec("hn", "Hội nghị", ()),))
     other = read_page('<a href="/a">hoi nghi</a><a href="/b">Hỏi nghị</a>', "https://x.vn/")

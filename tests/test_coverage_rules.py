@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from auditor.coverage import is_main_feed, open_spans, placed_spans, spans_columns
+from auditor.rules.coverage import is_main_feed, open_spans, placed_spans, spans_columns
 from auditor.types import Article, FeedRead, Term
 
 MAIN_FEED = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from auditor.coverage import ANNOUNCED, MAIN_FEED, scope_feeds
+from auditor.rules.coverage import ANNOUNCED, MAIN_FEED, scope_feeds
 from auditor.types import Article, Campaign, ColumnOverride, ColumnSpec, Coverage, FeedRead, Term
 
 SITE = "https://cd.example.vn/"
@@ -168,7 +168,7 @@ def test_a_main_feed_first_does_not_stop_the_others_being_decided():
 
 
 def test_the_main_feed_of_a_site_in_a_folder():
-    from auditor.coverage import is_main_feed
+    from auditor.rules.coverage import is_main_feed
 
     assert is_main_feed("https://x.vn/cd?feed=rss2", "https://x.vn/cd/")
     assert is_main_feed("https://x.vn/cd/feed/", "https://x.vn/cd")

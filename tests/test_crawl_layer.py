@@ -13,10 +13,12 @@ import pytest
 from fakeclient import HTML, RSS, FakeClient, rss
 from fakeclient import rest as rest_page
 
-from auditor import feedcrawl, listings, rest
-from auditor.audit import audit_column
-from auditor.crawl import harvest
-from auditor.crawlsave import save_harvest
+from auditor.crawl import feeds as feedcrawl
+from auditor.crawl import sections as listings
+from auditor.crawl import wordpress as rest
+from auditor.crawl.run import harvest
+from auditor.crawl.save import save_harvest
+from auditor.rules.audit import audit_column
 from auditor.store import OutletState, Store
 from auditor.types import (
     BEGINNING,

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from auditor import columns
-from auditor.crawlsave import relink
+from auditor.crawl.save import relink
 from auditor.errors import StoreError
+from auditor.rules import columns
 from auditor.store import Store
 from auditor.types import (
     Campaign,

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from auditor.dates import has_zone, is_day_first, local_fields, parse_date
-from auditor.sections import article_date, parse_vietnamese_date, parse_when, read_listing
+from auditor.parse.dates import has_zone, is_day_first, local_fields, parse_date
+from auditor.parse.listing import article_date, parse_vietnamese_date, parse_when, read_listing
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

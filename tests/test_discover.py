@@ -1,4 +1,4 @@
-"""auditor.discover with an in-memory client: from a homepage to feeds, the WordPress API,
+"""auditor.crawl.discover with an in-memory client: from a homepage to feeds, the WordPress API,
 each column's section (and its own feed), and the config snippet that explains each."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import contextlib
 from fakeclient import rss
 from test_crawl_layer import CAMPAIGN
 
-from auditor.discover import discover, looks_like_url, snippet
+from auditor.crawl.discover import discover, looks_like_url, snippet
 from auditor.errors import FetchError
 from auditor.types import Fetched
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 
 from auditor.errors import ParseError
-from auditor.feeds import parse_feed
+from auditor.parse.feeds import parse_feed
 from auditor.text import TONES
 
 RSS = """<?xml version="1.0" encoding="{enc}"?><rss version="2.0"><channel><title>Báo</title>

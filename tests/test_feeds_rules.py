@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from auditor.errors import ParseError
-from auditor.feeds import (
+from auditor.parse.feeds import (
     BAD_LINK,
     NO_LINK,
     ROOT_LINK,

@@ -21,10 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor import homepage, sections, wordpress
 from auditor.errors import ParseError, WordPressError
 from auditor.fakesite import FakePost, FakeSite, Handler
-from auditor.feeds import parse_feed
+from auditor.parse import homepage, wordpress
+from auditor.parse import listing as sections
+from auditor.parse.feeds import parse_feed
 from auditor.types import Campaign, ColumnSpec, Fetched
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

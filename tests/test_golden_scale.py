@@ -21,7 +21,7 @@ def test_classify_in_small_batches_writes_what_one_pass_wrote(tmp_path, monkeypa
     import json
     import sqlite3
 
-    from auditor import topics
+    from auditor.classify import stored as topics
 
     monkeypatch.setattr(topics, "BATCH", 7)
     got = golden_scale.outputs(tmp_path)

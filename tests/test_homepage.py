@@ -165,8 +165,8 @@ def test_common_feed_path_is_found(tmp_path, serve):
 def test_banner_share_over_the_campaign_in_the_outlet_export(tmp_path, serve, capsys):
     from datetime import UTC, datetime
 
-    from auditor import checks
     from auditor import config as config_mod
+    from auditor.crawl import banner as checks
 
     server = serve(Portal().site)
     path = write_config(tmp_path, f'- {{id: p, name: P, kind: website, url: "{server.url}/"}}\n')

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from auditor.homepage import (
+from auditor.parse.homepage import (
     Block,
     Image,
     Link,

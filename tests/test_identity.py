@@ -1,4 +1,4 @@
-"""Which records are one article (auditor/identity.py), from data."""
+"""Which records are one article (auditor/rules/identity.py), from data."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from auditor.identity import drop_shared_guids, guid_key, keys, merge_duplicates
+from auditor.rules.identity import drop_shared_guids, guid_key, keys, merge_duplicates
 from auditor.types import Article
 
 SITE = "https://cd.example.vn/"

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from auditor.audit import ColumnFacts, audit_column
 from auditor.errors import ParseError
-from auditor.feeds import BAD_LINK, NO_LINK, declares_entities, parse_feed
+from auditor.parse.feeds import BAD_LINK, NO_LINK, declares_entities, parse_feed
+from auditor.rules.audit import ColumnFacts, audit_column
+from auditor.rules.undated import in_doubt
 from auditor.types import Campaign, ColumnSpec
-from auditor.undated import in_doubt
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 FEED_URL = "https://bao.example.vn/rss/tin.rss"
@@ -330,7 +330,7 @@ def test_a_homepage_is_neither_an_article_address_nor_an_identity():
 
 
 def test_rest_titles_are_stored_as_published_too():
-    from auditor.wordpress import parse_posts
+    from auditor.parse.wordpress import parse_posts
 
     title = unicodedata.normalize("NFD", "Tỉnh uỷ &#8220;hoà&#8221; <em>khoẻ</em>")
     [post] = parse_posts(

@@ -12,7 +12,7 @@ from fakeclient import RSS, rss
 from test_crawl_layer import CAMPAIGN, NOW, config, post, rest_site, wp_harvest, wp_outlet
 
 from auditor import jobs
-from auditor.crawlsave import save_harvest
+from auditor.crawl.save import save_harvest
 from auditor.store import Store
 
 # posts 1–6 on 3–8 Oct 2017 (week 40), 8 and 9 on 12 and 13 Oct (week 41), 09:00 local

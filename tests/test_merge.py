@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from auditor import merge
+from auditor.rules import merge
 from auditor.types import Article, Term
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

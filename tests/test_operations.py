@@ -13,10 +13,11 @@ from typing import ClassVar
 import pytest
 from test_crawl import big_site, write_config
 
-from auditor import alerts, planning
+from auditor import alerts
 from auditor import config as config_mod
 from auditor.cli import main
-from auditor.crawl import crawl
+from auditor.crawl.run import crawl
+from auditor.rules import planning
 from auditor.store import Store
 
 NOW = datetime(2017, 10, 2, 3, 0, tzinfo=UTC)
@@ -212,7 +213,7 @@ def test_json_log_lines_carry_the_outlet(tmp_path, serve, capsys):
     path = write_config(tmp_path, f'- {{id: g, name: G, kind: website, url: "{server.url}/"}}\n')
     assert main(["--log-json", "--config", path, "--db", str(tmp_path / "a.db"), "crawl"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.strip()]
-    crawled = [e for e in lines if e.get("outlet") == "g" and e["logger"] == "auditor.crawl"]
+    crawled = [e for e in lines if e.get("outlet") == "g" and e["logger"] == "auditor.crawl.run"]
     assert crawled and crawled[0]["level"] == "INFO" and "new" in crawled[0]["message"]
 
 

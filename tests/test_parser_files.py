@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from auditor import wordpress as wp
-from auditor.feeds import parse_feed
-from auditor.homepage import read_page
-from auditor.sections import article_date, read_listing
+from auditor.parse import wordpress as wp
+from auditor.parse.feeds import parse_feed
+from auditor.parse.homepage import read_page
+from auditor.parse.listing import article_date, read_listing
 
 DATA = Path(__file__).parent / "data" / "parsers"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

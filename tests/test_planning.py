@@ -1,4 +1,4 @@
-"""When the next crawl runs (auditor/planning.py), from data: each rule alone, with a
+"""When the next crawl runs (auditor/rules/planning.py), from data: each rule alone, with a
 random source that always answers one end of the jitter window."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from auditor.planning import next_crawl, resume_at
+from auditor.rules.planning import next_crawl, resume_at
 
 NOW = datetime(2017, 10, 2, 3, 0, tzinfo=UTC)
 HOUR = 3600

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from auditor.audit import ColumnFacts, Week, audit_column, covered, merge, week_of, weeks
 from auditor.export import safe_cell, to_csv
+from auditor.rules.audit import ColumnFacts, Week, audit_column, covered, merge, week_of, weeks
 from auditor.text import clean, loose_key, name_key, nfc, slugify
 from auditor.types import Campaign, ColumnSpec
 from auditor.urls import canonical_url

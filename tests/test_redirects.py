@@ -6,7 +6,7 @@ from auditor import config as config_mod
 from auditor.errors import ConfigError, FetchError
 from auditor.fakesite import FakeSite
 from auditor.fetch import Fetcher
-from auditor.redirects import RedirectAllowance, is_public, own_hosts, redirect_problem
+from auditor.rules.redirects import RedirectAllowance, is_public, own_hosts, redirect_problem
 from auditor.types import HttpSettings, Outlet
 
 OWN = own_hosts(["https://congdoan.example.vn/", "https://feeds.other-cdn.example.com/rss"])

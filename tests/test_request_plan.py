@@ -15,7 +15,7 @@ from test_crawl_layer import FEED, PATH, SITE, STATE, feed_pages, read, rfc, vn
 
 from auditor import config as config_mod
 from auditor.cli import main
-from auditor.crawl import crawl
+from auditor.crawl.run import crawl
 from auditor.fetch import PURPOSES, Fetcher
 from auditor.store import Store
 from auditor.types import BEGINNING
@@ -245,8 +245,8 @@ def _rest_crawl(site: dict, store, at: datetime) -> FakeClient:
 
     from test_crawl_layer import CAMPAIGN, config, wp_outlet
 
-    from auditor.crawl import harvest
-    from auditor.crawlsave import save_harvest
+    from auditor.crawl.run import harvest
+    from auditor.crawl.save import save_harvest
 
     cfg = replace(config(), outlets=(wp_outlet(),))
     client = FakeClient({"/": ("<html><body>Trang chủ</body></html>", "text/html"), **site})

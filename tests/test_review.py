@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from auditor import topics
+from auditor.classify import stored as topics
 from auditor.cli import main
 from auditor.store import Store
 

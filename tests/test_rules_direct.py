@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from auditor.audit import ColumnFacts, audit_column, finding
-from auditor.columns import ambiguous_loose_keys, link, resolve
-from auditor.feedcrawl import _post_id, _take_feed
-from auditor.feeds import FeedPage
+from auditor.crawl.feeds import _post_id, _take_feed
 from auditor.fetch import Fetcher
-from auditor.identity import keys, merge_duplicates
+from auditor.parse.feeds import FeedPage
+from auditor.rules.audit import ColumnFacts, audit_column, finding
+from auditor.rules.columns import ambiguous_loose_keys, link, resolve
+from auditor.rules.identity import keys, merge_duplicates
 from auditor.text import html_to_text, name_key, slugify, strip_marks
 from auditor.types import (
     BEGINNING,
@@ -345,8 +345,8 @@ BANNER = "Chào mừng Đại hội Công đoàn Việt Nam lần thứ XII"
     ids=["visible text", "alt text", "nothing"],
 )
 def test_a_banner_verdict_keeps_what_it_saw_and_where(html, evidence, location):
-    from auditor.banner import check_page
-    from auditor.homepage import read_page
+    from auditor.parse.homepage import read_page
+    from auditor.rules.banner import check_page
 
     verdict = check_page(read_page(f"<html><body>{html}</body></html>", SITE))
     assert (verdict.verdict, verdict.evidence) == ("present" if evidence else "unknown", evidence)

@@ -17,7 +17,7 @@ from test_crawl_layer import CAMPAIGN, config, rest_site, wp_harvest, wp_outlet
 from test_jobs import END_OF_16_OCT, POSTS, at
 
 from auditor import jobs, schedule
-from auditor.crawlsave import save_harvest
+from auditor.crawl.save import save_harvest
 from auditor.store import Store
 
 # Wednesday 18 Oct 2017, 10:00 in Hà Nội

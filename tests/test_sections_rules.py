@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from auditor.sections import _looks_like_article, article_date, parse_when, read_listing
+from auditor.parse.listing import _looks_like_article, article_date, parse_when, read_listing
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PARIS = ZoneInfo("Europe/Paris")

@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from auditor import merge
-from auditor.merge import aliases as _aliases
-from auditor.merge import combine as _combine
-from auditor.merge import longer as _longer
-from auditor.merge import merge_terms as _merge_terms
-from auditor.merge import undated_span as _undated_span
+from auditor.rules import merge
+from auditor.rules.merge import aliases as _aliases
+from auditor.rules.merge import combine as _combine
+from auditor.rules.merge import longer as _longer
+from auditor.rules.merge import merge_terms as _merge_terms
+from auditor.rules.merge import undated_span as _undated_span
 from auditor.store.crawls import _listing
 from auditor.types import Article, Harvest, Outlet, Term
 

@@ -1,5 +1,5 @@
-"""auditor.topics over a real store (filled through the crawl layer with a fake client) and a
-fake model: which articles get classified, in batches, and what is saved; the labels a
+"""auditor.classify.stored over a real store (filled through the crawl layer with a fake
+client) and a fake model: which articles get classified, in batches, and what is saved; the labels a
 person may give."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from fakeclient import RSS, rss
 from test_crawl_layer import CAMPAIGN, NOW, rest_site, wp_harvest
 from test_jobs import POSTS
 
-from auditor import topics
-from auditor.crawlsave import save_harvest
+from auditor.classify import stored as topics
+from auditor.crawl.save import save_harvest
 from auditor.errors import ModelError
 from auditor.store import Store
 from auditor.types import ColumnSpec

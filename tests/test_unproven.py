@@ -272,7 +272,7 @@ def down(h):
 def crawl_at(config_path: str, db, at: datetime) -> list[str]:
     """A crawl at a given instant (the clock injected, as the scheduler's is)."""
     from auditor import config as config_mod
-    from auditor.crawl import crawl
+    from auditor.crawl.run import crawl
 
     reports = crawl(config_mod.load(config_path), Store(db), now=lambda: at)
     return [r.status for r in reports]

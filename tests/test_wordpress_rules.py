@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from auditor import wordpress as wp
 from auditor.errors import FetchError, WordPressError
+from auditor.parse import wordpress as wp
 from auditor.types import Article, Fetched, Term
 
 LINKS = {

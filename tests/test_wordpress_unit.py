@@ -3,8 +3,7 @@
 from datetime import UTC, datetime
 
 from auditor.errors import FetchError
-from auditor.types import Fetched
-from auditor.wordpress import (
+from auditor.parse.wordpress import (
     api_from_link_header,
     error_code,
     list_collection,
@@ -12,6 +11,7 @@ from auditor.wordpress import (
     parse_posts,
     route_url,
 )
+from auditor.types import Fetched
 
 
 def test_route_url_for_both_root_forms():

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import click
 
-from auditor import __version__, classify, jobs, logs
+from auditor import __version__, jobs, logs
 from auditor import config as config_mod
+from auditor.classify import model as classify
 from auditor.errors import AuditorError, ConfigError, InputError, ModelError, StoreError
 from auditor.store import Store
 

@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from auditor import audit, clock, jobs, logs, outfile, shipped, topics
+from auditor import clock, jobs, logs, outfile, shipped
 from auditor import export as export_mod
 from auditor import labels as labels_mod
+from auditor.classify import stored as topics
 from auditor.cli.base import (
     CONTEXT,
     State,
@@ -32,9 +33,10 @@ from auditor.cli.base import (
     pass_state,
     short,
 )
-from auditor.crawl import CrawlReport, crawl
+from auditor.crawl.run import CrawlReport, crawl
 from auditor.errors import InputError, ModelError
 from auditor.fetch import PURPOSES
+from auditor.rules import audit
 from auditor.store import Store
 from auditor.table import render
 from auditor.types import OutletStatus

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from auditor import alert_rules, alerts, audit, checks, clock, jobs
-from auditor import discover as discover_mod
+from auditor import alerts, clock, jobs
 from auditor.cli.base import (
     CONTEXT,
     State,
@@ -21,7 +20,11 @@ from auditor.cli.base import (
     pass_state,
     short,
 )
+from auditor.crawl import banner as checks
+from auditor.crawl import discover as discover_mod
 from auditor.fetch import Fetcher
+from auditor.rules import alerts as alert_rules
+from auditor.rules import audit
 from auditor.table import render
 
 # -- homepage checks and discovery --------------------------------------------------------

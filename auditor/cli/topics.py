@@ -10,7 +10,9 @@ from pathlib import Path
 
 import click
 
-from auditor import classify, clock, logs, topics
+from auditor import clock, logs
+from auditor.classify import model as classify
+from auditor.classify import stored as topics
 from auditor.cli.base import CONTEXT, State, cli, json_option, log, outlet_ids, pass_state, short
 from auditor.errors import InputError, ModelError
 from auditor.table import render

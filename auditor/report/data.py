@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from auditor import jobs
-from auditor.banner_days import banner_summary
 from auditor.report import judge
 from auditor.report.kinds import family
 from auditor.report.model import (
@@ -19,6 +18,7 @@ from auditor.report.model import (
     TopicShare,
     WeekRef,
 )
+from auditor.rules.banner_days import banner_summary
 from auditor.store import Store, iso
 from auditor.types import Config, CrawlRecord, FiledArticle
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from auditor.banner_days import banner_days
 from auditor.report.model import BannerView, ColumnView, FollowUp, OutletView
+from auditor.rules.banner_days import banner_days
 from auditor.types import BannerSeen
 
 

@@ -158,7 +158,7 @@ def m008_article_identity(db: Database) -> None:
     (article_keys), and keeps every URL it was seen under (aliases). A feed item still
     undated keeps the span of the listing that showed it: the audit cannot call a week of
     that span missed. Each crawl counts the outlet's undated articles and skipped entries."""
-    from auditor.identity import keys
+    from auditor.rules.identity import keys
     from auditor.types import Article
 
     db.execute("""CREATE TABLE article_keys (

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from auditor.coverage import OWN_SECTION, is_main_feed
 from auditor.errors import FetchError
 from auditor.fetch import Client
-from auditor.homepage import decode_html, read_page
-from auditor.sections import Item, article_date, read_listing
+from auditor.parse.homepage import decode_html, read_page
+from auditor.parse.listing import Item, article_date, read_listing
+from auditor.rules.coverage import OWN_SECTION, is_main_feed
 from auditor.types import BEGINNING, Article, Config, Coverage, FeedSeen, Harvest, OutletState
 from auditor.urls import canonical_url
 

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
-from auditor import columns as columns_mod
-from auditor import wordpress as wp
+from auditor.parse import wordpress as wp
+from auditor.rules import columns as columns_mod
 from auditor.text import nfc, slugify
 from auditor.types import Config, Coverage, Harvest, Outlet, Term
 from auditor.urls import canonical_url, with_params

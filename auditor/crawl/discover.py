@@ -12,12 +12,12 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from auditor import wordpress as wp
-from auditor.banner import PageVerdict, check_page
-from auditor.crawl import common_feed_path
+from auditor.crawl.run import common_feed_path
 from auditor.errors import FetchError
 from auditor.fetch import Client
-from auditor.homepage import decode_html, menu_sections, read_page
+from auditor.parse import wordpress as wp
+from auditor.parse.homepage import decode_html, menu_sections, read_page
+from auditor.rules.banner import PageVerdict, check_page
 from auditor.text import slugify
 from auditor.types import Campaign, SectionSeen
 from auditor.urls import canonical_url

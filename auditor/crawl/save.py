@@ -9,9 +9,9 @@ interrupted run writes nothing of that outlet.
 
 from __future__ import annotations
 
-from auditor import columns, merge
-from auditor.identity import keys
 from auditor.ports import CrawlStore
+from auditor.rules import columns, merge
+from auditor.rules.identity import keys
 from auditor.types import Campaign, ColumnSource, Harvest, Outlet
 
 

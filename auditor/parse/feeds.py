@@ -8,7 +8,7 @@ The rules, the same for every format:
   redirects); an entry without a link uses its guid when that is an http(s) URL, otherwise
   it is skipped and counted with the reason;
 * dates: feedparser's reading first, re-read as local time when no zone was written; forms
-  it misses or misreads go to auditor.dates;
+  it misses or misreads go to auditor.parse.dates;
 * copies of one article in one feed are folded (identity.merge_duplicates).
 """
 
@@ -24,10 +24,10 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 
-from auditor import feedjson
-from auditor.dates import DEFAULT_TZ, has_zone, is_day_first, local_fields, parse_date
 from auditor.errors import ParseError
-from auditor.identity import drop_shared_guids, merge_duplicates
+from auditor.parse import feedjson
+from auditor.parse.dates import DEFAULT_TZ, has_zone, is_day_first, local_fields, parse_date
+from auditor.rules.identity import drop_shared_guids, merge_duplicates
 from auditor.text import as_published, clean, html_to_text
 from auditor.types import Article, Term
 from auditor.urls import join_url, web_url
@@ -188,7 +188,7 @@ def entry_date(entry: dict, field: str, tz: ZoneInfo) -> datetime | None:
     if raw and is_day_first(raw):  # feedparser reads 03-10-2017 as 2003-10-20
         return parse_date(raw, tz)
     # feedparser reads a zone name it does not know (ICT, Vietnam's own) as UTC and drops
-    # the time before a "+07"; the zoned forms it reads right, auditor.dates reads alike
+    # the time before a "+07"; the zoned forms it reads right, auditor.parse.dates reads alike
     if raw and has_zone(raw) and (when := parse_date(raw, tz)):
         return when
     if fields and raw and not has_zone(raw):  # feedparser took it for UTC

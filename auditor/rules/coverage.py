@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
-from auditor import columns as columns_mod
+from auditor.rules import columns as columns_mod
 from auditor.types import Campaign, ColumnOverride, Coverage, FeedRead
 from auditor.urls import canonical_url
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from auditor.css import declared_backgrounds, selector_names, stylesheet_backgrounds
+from auditor.parse.css import declared_backgrounds, selector_names, stylesheet_backgrounds
 from auditor.text import as_published
 from auditor.urls import join_url
 
@@ -393,7 +393,7 @@ def read_page(html_text: str, base: str) -> Page:
 
 def menu_sections(page: Page, campaign) -> list:
     """Links whose text (or URL slug) names a campaign column: where a site keeps it."""
-    from auditor.columns import ambiguous_loose_keys, match_name
+    from auditor.rules.columns import ambiguous_loose_keys, match_name
     from auditor.types import SectionSeen
 
     found, seen = [], set()

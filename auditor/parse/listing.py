@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from auditor.homepage import BLOCK_TAGS, SKIP_TAGS, VOID_TAGS, _region
+from auditor.parse.homepage import BLOCK_TAGS, SKIP_TAGS, VOID_TAGS, _region
 from auditor.text import as_published
 from auditor.urls import canonical_url, join_url, same_site, web_url
 

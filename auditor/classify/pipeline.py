@@ -15,7 +15,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from auditor.classify import KINDS, RANDOM_STATE, normalize
+from auditor.classify.model import KINDS, RANDOM_STATE, normalize
 from auditor.errors import ModelError
 
 # Terms of directive 1476/TLĐ and of the labelling guide, one list per column topic, in

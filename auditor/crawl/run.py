@@ -19,18 +19,22 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from auditor import catfeeds, coverage, feedcrawl, listings, rest
-from auditor import wordpress as wp
-from auditor.crawlsave import save_harvest
+from auditor.crawl import catfeeds
+from auditor.crawl import feeds as feedcrawl
+from auditor.crawl import sections as listings
+from auditor.crawl import wordpress as rest
+from auditor.crawl.save import save_harvest
 from auditor.errors import FetchError, NotModified, ParseError
-from auditor.feeds import parse_feed
 from auditor.fetch import PURPOSES, Client, Fetcher, utcnow
-from auditor.homepage import Page, decode_html, menu_sections, read_page
+from auditor.parse import wordpress as wp
+from auditor.parse.feeds import parse_feed
+from auditor.parse.homepage import Page, decode_html, menu_sections, read_page
 from auditor.ports import CrawlStore
+from auditor.rules import coverage
 from auditor.types import Config, FeedSeen, Fetched, Harvest, Outlet, OutletState
 from auditor.urls import canonical_url, with_params
 
-log = logging.getLogger("auditor.crawl")
+log = logging.getLogger("auditor.crawl.run")
 
 
 @dataclass(frozen=True)

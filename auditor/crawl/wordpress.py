@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from auditor import wordpress as wp
-from auditor.coverage import REST
 from auditor.errors import FetchError, WordPressError
 from auditor.fetch import Client
+from auditor.parse import wordpress as wp
+from auditor.rules.coverage import REST
 from auditor.types import BEGINNING, Config, Coverage, Fetched, Harvest, Outlet, OutletState
 
 # A REST answer that means "no API for you" rather than "something broke": fall back to feeds.

@@ -7,8 +7,8 @@ import json
 from collections import Counter
 from zoneinfo import ZoneInfo
 
-from auditor.dates import parse_date
 from auditor.errors import ParseError
+from auditor.parse.dates import parse_date
 from auditor.text import as_published, clean, html_to_text
 from auditor.types import Article, Term
 
@@ -25,7 +25,7 @@ def parse_json_feed(
     body: bytes, url: str, base: str, tz: ZoneInfo
 ) -> tuple[str, list[Article], str, Counter, list[Article]]:
     """(feed title, articles, generator, skipped reasons, the skipped items with url "")."""
-    from auditor.feeds import article_link  # one link rule for every format
+    from auditor.parse.feeds import article_link  # one link rule for every format
 
     try:
         doc = json.loads(body.decode("utf-8-sig", "replace"))

@@ -40,7 +40,7 @@ from auditor import __version__, shipped
 from auditor.errors import ModelError
 from auditor.text import clean
 
-log = logging.getLogger("auditor.classify")
+log = logging.getLogger("auditor.classify.model")
 
 TOPICS = ("loi_ich_doan_vien", "thiet_che_cong_doan", "dai_hoi_cong_doan")
 LABELS = (*TOPICS, "khac")
@@ -103,8 +103,8 @@ DEFAULT_KIND = "svm"
 
 
 def build_pipeline(kind: str = DEFAULT_KIND, c: float = 0.5) -> Pipeline:
-    """A fresh, unfitted pipeline of this kind (see auditor/pipeline.py)."""
-    from auditor import pipeline
+    """A fresh, unfitted pipeline of this kind (see auditor/classify/pipeline.py)."""
+    from auditor.classify import pipeline
 
     return pipeline.build(kind, c)
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from auditor.rules.undated import in_doubt
 from auditor.types import Campaign, ColumnFacts, ColumnSummary, WeekResult
-from auditor.undated import in_doubt
 
 MET, MISSED, IN_PROGRESS, UNKNOWN = "met", "missed", "in_progress", "unknown"
 YES, NO = "yes", "no"  # a column's existence: yes, no or unknown

@@ -18,8 +18,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from auditor import css, ocr
-from auditor.banner import (
+from auditor import ocr
+from auditor.clock import utcnow
+from auditor.crawl.run import select_outlets
+from auditor.errors import FetchError
+from auditor.fetch import Client, Fetcher
+from auditor.parse import css
+from auditor.parse.homepage import Image, Page, css_images, decode_html, read_page
+from auditor.parse.images import OCR_FORMATS, data_uri, describe, sniff, svg_text
+from auditor.ports import CrawlStore
+from auditor.rules.banner import (
     SHELL_MAX_CHARS,
     PageVerdict,
     banner_shaped,
@@ -30,16 +38,9 @@ from auditor.banner import (
     script_shell,
     shape_candidates,
 )
-from auditor.clock import utcnow
-from auditor.crawl import select_outlets
-from auditor.errors import FetchError
-from auditor.fetch import Client, Fetcher
-from auditor.homepage import Image, Page, css_images, decode_html, read_page
-from auditor.images import OCR_FORMATS, data_uri, describe, sniff, svg_text
-from auditor.ports import CrawlStore
 from auditor.types import Config, Outlet
 
-log = logging.getLogger("auditor.checks")
+log = logging.getLogger("auditor.crawl.banner")
 MAX_STYLESHEETS = 20  # the site's own stylesheets read per check
 CSS_LIMIT = 2 * 1024 * 1024  # characters of one stylesheet read; rules beyond are not seen
 DATA_URI_LIMIT = 5 * 1024 * 1024

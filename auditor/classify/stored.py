@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from auditor import classify
-from auditor.classify import LABELS, TOPICS, Example, Model
+from auditor.classify import model as classify
+from auditor.classify.model import LABELS, TOPICS, Example, Model
 from auditor.clock import utcnow
 from auditor.errors import ModelError
 from auditor.store import Store
 
-log = logging.getLogger("auditor.topics")
+log = logging.getLogger("auditor.classify.stored")
 BATCH = 1000
 
 

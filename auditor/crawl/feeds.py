@@ -9,12 +9,12 @@ from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from auditor.coverage import OWN_FEED, open_spans
 from auditor.errors import FetchError, NotModified, ParseError
-from auditor.feeds import FeedPage, parse_feed
 from auditor.fetch import Client
-from auditor.homepage import decode_html
-from auditor.sections import article_date
+from auditor.parse.feeds import FeedPage, parse_feed
+from auditor.parse.homepage import decode_html
+from auditor.parse.listing import article_date
+from auditor.rules.coverage import OWN_FEED, open_spans
 from auditor.types import (
     BEGINNING,
     Article,
@@ -205,7 +205,7 @@ def _note_page_facts(
     h: Harvest, url: str, pages: list[FeedPage], complete: bool, started: datetime
 ) -> None:
     """What the feed's pages showed beside articles: entries skipped (with the reason),
-    copies folded, and where each item still undated may lie (auditor/undated.py)."""
+    copies folded, and where each item still undated may lie (auditor/rules/undated.py)."""
     oldest = min((p.oldest for p in pages if p.oldest), default=None)
     start = BEGINNING if complete or oldest is None else oldest
     for page in pages:

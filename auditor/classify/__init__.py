@@ -1,0 +1,1 @@
+"""The topic classifier: the model, its scikit-learn pipeline, the model over the store."""

@@ -1,0 +1,1 @@
+"""Bytes in, values out: feeds, WordPress JSON, homepages and section listings; pure."""

@@ -1,0 +1,1 @@
+"""Every decision of the directive, pure: values and `now` in, values out."""
