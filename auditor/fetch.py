@@ -22,6 +22,7 @@ from protego import Protego
 from requests.adapters import HTTPAdapter
 
 from auditor import __version__
+from auditor.clock import utcnow
 from auditor.errors import FetchError, NotModified, RobotsDenied
 from auditor.rules.redirects import (
     RedirectAllowance,
@@ -43,10 +44,6 @@ ROBOTS_TTL = timedelta(hours=24)  # RFC 9309 allows caching robots.txt for up to
 # the feeds, the API or the menus (homepage, probes); a listing's first page (feed, REST,
 # section); its further pages; an article page read for its date; a repeat after a failure.
 PURPOSES = ("robots", "discovery", "listing", "paging", "article", "retry")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def user_agent(settings: HttpSettings) -> str:
