@@ -23,7 +23,6 @@ import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
 # export, audit) would pay for nothing (issue 14).
 
 from auditor import __version__, shipped
+from auditor.clock import utcnow
 from auditor.errors import ModelError
 from auditor.text import clean
 
@@ -287,9 +287,10 @@ def train(
         )
         chosen_on = "cross-validation"
     model = Model(pipeline, thresholds, {})
+    trained = utcnow()
     model.sidecar = {
-        "version": datetime.now(UTC).strftime("%Y%m%d%H%M%S"),
-        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "version": trained.strftime("%Y%m%d%H%M%S"),
+        "trained_at": trained.isoformat(timespec="seconds"),
         "seconds_to_train": round(time.perf_counter() - started, 1),
         "auditor_version": __version__,
         "sklearn_version": _sklearn_version(),
