@@ -321,7 +321,6 @@ class Harvest:
     homepage_read: bool = False
     # feed items still undated → the span of the listing that showed them (UTC)
     undated_spans: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
-    article_pages: int = 0  # article pages read to date undated feed items
     skipped: int = 0  # feed entries left out (no usable link), reasons in notes
     # (column id, source) whose stored coverage this crawl showed unfounded (feedcrawl.py)
     withdrawn: list[tuple[str, str]] = field(default_factory=list)

@@ -16,6 +16,7 @@ from fakeclient import rest as rest_page
 from auditor.crawl import feeds as feedcrawl
 from auditor.crawl import sections as listings
 from auditor.crawl import wordpress as rest
+from auditor.crawl.outlet import OutletCrawl, Settings
 from auditor.crawl.run import harvest
 from auditor.crawl.save import save_harvest
 from auditor.rules.audit import audit_column
@@ -51,6 +52,13 @@ def config(**http) -> Config:
 
 def fresh(outlet: Outlet | None = None) -> Harvest:
     return Harvest(outlet or config().outlets[0], started=NOW)
+
+
+def outlet_crawl(h: Harvest, client, state=None, **http) -> OutletCrawl:
+    """One outlet's crawl as the readers share it, with the clock at NOW."""
+    return OutletCrawl(
+        h, client, STATE if state is None else state, Settings.of(config(**http)), now
+    )
 
 
 def vn(*args) -> datetime:
@@ -90,7 +98,7 @@ def feed_pages(n: int, per_page: int = 2) -> dict:
 
 def read(client, h=None, state=STATE, paging=True, **http):
     h = h or fresh()
-    done = feedcrawl.read_feed(h, client, FEED, "tc", state, config(**http), now, paging)
+    done = feedcrawl.read_feed(outlet_crawl(h, client, state, **http), FEED, "tc", paging)
     return h, done
 
 
@@ -186,9 +194,8 @@ def listing_page(first_day: int, next_page: int | None) -> tuple:
 def sections(pages: dict, **http) -> Harvest:
     h = fresh()
     state = OutletState(coverage_end={}, sections=(("tc", SECTION),))
-    listings.crawl_sections(
-        h, FakeClient(pages), state, config(**http), now, lambda *a: pytest.fail("no feed")
-    )
+    listings.crawl_sections(outlet_crawl(h, FakeClient(pages), state, **http))
+    assert [f.url for f in h.feeds] == [SECTION]  # no page announces a feed: none is read
     return h
 
 
@@ -240,6 +247,33 @@ def test_undated_section_items_take_the_date_of_their_page():
     assert h.coverage[0].start == BEGINNING
 
 
+def test_article_pages_read_for_section_dates_stop_at_max_article_pages():
+    links = "".join(
+        f'<li><a href="/tin/bai-khong-ngay-{n}.html">Bài không có ngày số {n} trong danh sách'
+        "</a></li>"
+        for n in (1, 2)
+    )
+    ld = '{"@type": "NewsArticle", "datePublished": "2017-10-09T21:00:00+07:00"}'
+    page = f'<html><head><script type="application/ld+json">{ld}</script></head></html>'
+    pages = {
+        "/chuyen-muc/tc/": (f"<html><body><ul>{links}</ul></body></html>", HTML),
+        "/tin/bai-khong-ngay-1.html": (page, HTML),
+        "/tin/bai-khong-ngay-2.html": (page, HTML),
+    }
+    h, client = fresh(), FakeClient(pages)
+    state = OutletState(coverage_end={}, sections=(("tc", SECTION),))
+    listings.crawl_sections(outlet_crawl(h, client, state, max_article_pages=1))
+    assert client.requested == ["/chuyen-muc/tc/", "/tin/bai-khong-ngay-1.html"]
+    assert sorted(a.published is None for a, _ in h.articles) == [False, True]
+
+
+def test_the_crawl_settings_are_read_from_the_config():
+    settings = Settings.of(config(max_feed_pages=7, max_article_pages=0))
+    assert (settings.max_feed_pages, settings.max_article_pages) == (7, 0)
+    assert settings.tz == VN and settings.campaign == CAMPAIGN
+    assert settings.full_listing_every == timedelta(days=7)
+
+
 # -- REST -----------------------------------------------------------------------------------
 
 ROOT = "https://cd.example.vn/wp-json/"
@@ -273,7 +307,7 @@ def rest_site(posts: list[dict], pages: int = 1) -> dict:
 def test_a_full_rest_listing_covers_every_column_from_the_beginning():
     client = FakeClient(rest_site([post(i, 2 + i) for i in range(1, 5)], pages=2))
     h = fresh()
-    assert rest.read_rest(h, client, ROOT, STATE, config(), now) is True
+    assert rest.read_rest(outlet_crawl(h, client), ROOT) is True
     assert client.requested[-2:] == ["/wp-json/wp/v2/posts?page=1", "/wp-json/wp/v2/posts?page=2"]
     assert h.rest_ids == frozenset({1, 2, 3, 4}) and h.full_listing is True
     assert sorted((c.column_id, c.start) for c in h.coverage) == [
@@ -293,7 +327,7 @@ def test_an_incremental_rest_listing_covers_from_its_cursor_only():
     site[key] = rest_page([post(9, 19)], total_pages=1)
     client = FakeClient(site)
     h = fresh()
-    assert rest.read_rest(h, client, ROOT, state, config(), now) is True
+    assert rest.read_rest(outlet_crawl(h, client, state), ROOT) is True
     assert key in client.requested
     assert h.rest_ids is None and h.full_listing is False
     assert {c.start for c in h.coverage} == {cursor - timedelta(minutes=1)}
@@ -302,7 +336,7 @@ def test_an_incremental_rest_listing_covers_from_its_cursor_only():
 def test_a_rest_listing_cut_by_max_rest_pages_covers_nothing():
     client = FakeClient(rest_site([post(i, 2 + i) for i in range(1, 5)], pages=4))
     h = fresh()
-    assert rest.read_rest(h, client, ROOT, STATE, config(max_rest_pages=2), now) is True
+    assert rest.read_rest(outlet_crawl(h, client, max_rest_pages=2), ROOT) is True
     assert h.coverage == [] and h.rest_ids is None
     assert "stopped at page 2" in h.errors[0]
 
@@ -310,7 +344,7 @@ def test_a_rest_listing_cut_by_max_rest_pages_covers_nothing():
 def test_a_closed_rest_api_sends_the_crawl_to_the_feeds():
     client = FakeClient({"/wp-json/wp/v2/categories?page=1": (403, "{}", "application/json", {})})
     h = fresh()
-    assert rest.read_rest(h, client, ROOT, STATE, config(), now) is False
+    assert rest.read_rest(outlet_crawl(h, client), ROOT) is False
     assert h.errors == [] and "audited from feeds" in h.notes[0]
 
 
@@ -322,9 +356,9 @@ def wp_outlet() -> Outlet:
 
 
 def wp_harvest(site: dict, store: Store, at: datetime) -> Harvest:
-    cfg = replace(config(), outlets=(wp_outlet(),))
     site = {"/": ("<html><body>Trang chủ</body></html>", HTML), **site}
-    return harvest(wp_outlet(), FakeClient(site), store.outlet_state("cd"), cfg, lambda: at)
+    state = store.outlet_state("cd")
+    return harvest(wp_outlet(), FakeClient(site), state, Settings.of(config()), lambda: at)
 
 
 def test_a_rest_post_and_its_feed_copy_at_another_url_are_one_article(tmp_path):

@@ -241,17 +241,18 @@ def test_a_retry_is_counted_as_a_retry(serve):
 
 
 def _rest_crawl(site: dict, store, at: datetime) -> FakeClient:
-    from dataclasses import replace
-
     from test_crawl_layer import CAMPAIGN, config, wp_outlet
 
+    from auditor.crawl.outlet import Settings
     from auditor.crawl.run import harvest
     from auditor.crawl.save import save_harvest
 
-    cfg = replace(config(), outlets=(wp_outlet(),))
+    settings = Settings.of(config())
     client = FakeClient({"/": ("<html><body>Trang chủ</body></html>", "text/html"), **site})
     save_harvest(
-        store, harvest(wp_outlet(), client, store.outlet_state("cd"), cfg, lambda: at), CAMPAIGN
+        store,
+        harvest(wp_outlet(), client, store.outlet_state("cd"), settings, lambda: at),
+        CAMPAIGN,
     )
     return client
 

@@ -13,38 +13,37 @@ feeds alone would prove stay `unknown`: when in doubt, less coverage.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
+from auditor.crawl import feeds
+from auditor.crawl.outlet import OutletCrawl
 from auditor.parse import wordpress as wp
 from auditor.rules import columns as columns_mod
 from auditor.text import nfc, slugify
-from auditor.types import Config, Coverage, Harvest, Outlet, Term
+from auditor.types import Campaign, Coverage, Harvest, Outlet, Term
 from auditor.urls import canonical_url, with_params
 
-ReadFeed = Callable[[str, str], bool]  # (feed url, column id) → whole history seen
 
-
-def read_category_feeds(
-    h: Harvest, outlet: Outlet, terms: tuple[Term, ...], config: Config, read_feed: ReadFeed
-) -> None:
-    """Read each column's category feeds (every candidate address of each name)."""
-    for column_id, groups in plan(h, outlet, terms, config).items():
+def read_category_feeds(crawl: OutletCrawl) -> None:
+    """Read each column's category feeds (every candidate address of each name), paged;
+    a 404 at a guessed address is only noted."""
+    h = crawl.h
+    for column_id, groups in plan(h, h.outlet, crawl.state.terms, crawl.settings.campaign).items():
         for _, urls in groups:
             for url in urls:
-                read_feed(url, column_id)
+                feeds.read_feed(crawl, url, column_id, paging=True, guessed=True)
 
 
 def plan(
-    h: Harvest, outlet: Outlet, terms: tuple[Term, ...], config: Config
+    h: Harvest, outlet: Outlet, terms: tuple[Term, ...], campaign: Campaign
 ) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
     """Per column: (category names, the feed addresses that may be theirs). Names whose slug
     is known (from REST, before it closed) have one address each; names that share a
     guessed slug share the candidates slug, slug-2, … one per name."""
     known = [*(t for a, _ in h.articles for t in a.terms), *terms]
     slugs = {nfc(t.name): t.slug for t in known if t.kind == "category" and t.slug}
-    sources = columns_mod.resolve(config.campaign, outlet.overrides, known)
+    sources = columns_mod.resolve(campaign, outlet.overrides, known)
     base = wp.site_base(outlet.url)
     out = {}
     for column_id, found in sources.items():
@@ -69,17 +68,13 @@ def is_category_feed(url: str) -> bool:
     return any(k == "category_name" for k, _ in parse_qsl(urlsplit(url).query))
 
 
-def settle(
-    h: Harvest,
-    outlet: Outlet,
-    terms: tuple[Term, ...],
-    config: Config,
-    stored: tuple[tuple[str, str], ...],
-) -> None:
+def settle(crawl: OutletCrawl) -> None:
     """Keep the coverage of the category feeds read in this crawl only where they prove
     their column (see the module's docstring); withdraw it, and what such a feed proved
-    before, where they do not. stored: (url, column id) column feeds found before."""
-    columns = plan(h, outlet, terms, config)
+    before, where they do not."""
+    h, outlet = crawl.h, crawl.h.outlet
+    stored = crawl.state.column_feeds  # (url, column id): column feeds found before
+    columns = plan(h, outlet, crawl.state.terms, crawl.settings.campaign)
     placed = {canonical_url(o.value) for o in outlet.overrides if o.kind == "feed"}
 
     def guessed(url: str) -> bool:  # a feed the operator placed is the operator's word

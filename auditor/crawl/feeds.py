@@ -3,14 +3,12 @@ articles and what they cover, and WordPress category feeds when REST is closed."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
+from auditor.crawl.outlet import OutletCrawl, Settings
 from auditor.errors import FetchError, NotModified, ParseError
-from auditor.fetch import Client
 from auditor.parse.feeds import FeedPage, parse_feed
 from auditor.parse.homepage import decode_html
 from auditor.parse.listing import article_date
@@ -18,32 +16,23 @@ from auditor.rules.coverage import OWN_FEED, open_spans
 from auditor.types import (
     BEGINNING,
     Article,
-    Config,
     Coverage,
     FeedRead,
     FeedSeen,
     Harvest,
-    OutletState,
 )
 from auditor.urls import same_site, with_params, wp_post_id
 
 
 def read_feed(
-    h: Harvest,
-    client: Client,
-    url: str,
-    column_id: str,
-    state: OutletState,
-    config: Config,
-    now: Callable[[], datetime],
-    paging: bool | None,
-    guessed: bool = False,
+    crawl: OutletCrawl, url: str, column_id: str, paging: bool | None, guessed: bool = False
 ) -> bool:
     """Read one feed, and its ?paged=N pages if paging (None: if the feed says it is
-    WordPress); True when its whole history was seen."""
-    source, started = f"feed:{url}", now()
+    WordPress); True when its whole history was seen. guessed: a category feed the crawl
+    made up, whose 404 is only noted."""
+    h, source, started = crawl.h, f"feed:{url}", crawl.now()
     try:
-        first = _feed_page(client, url, config, conditional=True)
+        first = _feed_page(crawl, url, conditional=True)
     except NotModified:
         h.not_modified.append(source)
         h.feeds.append(FeedSeen(url, column_id))
@@ -56,72 +45,57 @@ def read_feed(
         return False
     pages, complete = [first], False
     if paging or (paging is None and first.is_wordpress):
-        complete = _more_pages(h, client, url, pages, state.coverage_end.get(source), config)
-    pages = [_date_undated(h, client, p, state, config) for p in pages]
+        complete = _more_pages(crawl, url, pages)
+    pages = [_date_undated(crawl, p) for p in pages]
     _take_feed(h, url, column_id, pages, complete, started)
     return complete
 
 
-def _feed_page(client: Client, url: str, config: Config, conditional: bool = False) -> FeedPage:
+def _feed_page(crawl: OutletCrawl, url: str, conditional: bool = False) -> FeedPage:
     """Relative links resolve against where the feed was read from, after redirects."""
-    fetched = client.get(url, conditional=conditional)
+    fetched = crawl.client.get(url, conditional=conditional)
     return parse_feed(
         fetched.body,
         url,
         fetched.content_type,
         base=fetched.final_url or url,
-        tz=ZoneInfo(config.timezone),
+        tz=crawl.settings.tz,
     )
 
 
-def _date_undated(
-    h: Harvest, client: Client, page: FeedPage, state: OutletState, config: Config
-) -> FeedPage:
+def _date_undated(crawl: OutletCrawl, page: FeedPage) -> FeedPage:
     """Items the feed left undated take the date their own page gives (article:published_time,
     JSON-LD datePublished, <time datetime>): only those, only on the outlet's own site, not
     when the store already has a date, and at most http.max_article_pages per crawl."""
     if not page.undated:
         return page
-    tz = ZoneInfo(config.timezone)
-    articles = tuple(
-        a if a.published else _page_date(h, client, a, page.url, state, config, tz)
-        for a in page.articles
-    )
+    articles = tuple(a if a.published else _page_date(crawl, a, page.url) for a in page.articles)
     return replace(page, articles=articles, undated=sum(a.published is None for a in articles))
 
 
-def _page_date(h, client, article, feed_url, state, config, tz) -> Article:
+def _page_date(crawl: OutletCrawl, article: Article, feed_url: str) -> Article:
+    h = crawl.h
     own = same_site(article.url, feed_url) or same_site(article.url, h.outlet.url)
-    if (
-        not own
-        or article.url in state.dated_urls
-        or h.article_pages >= config.http.max_article_pages
-    ):
+    # the budget is spent last: only on a page that would be read
+    if not own or article.url in crawl.state.dated_urls or not crawl.feed_article_pages.take():
         return article
-    h.article_pages += 1
     try:
-        with client.purpose("article"):
-            fetched = client.get(article.url)
+        with crawl.client.purpose("article"):
+            fetched = crawl.client.get(article.url)
     except FetchError as e:
         h.notes.append(f"article {article.url}: {e.message}")
         return article
-    when = article_date(decode_html(fetched.body, fetched.content_type), tz)
+    when = article_date(decode_html(fetched.body, fetched.content_type), crawl.settings.tz)
     return replace(article, published=when) if when else article
 
 
-def _more_pages(
-    h: Harvest,
-    client: Client,
-    url: str,
-    pages: list[FeedPage],
-    seen_until: datetime | None,
-    config: Config,
-) -> bool:
+def _more_pages(crawl: OutletCrawl, url: str, pages: list[FeedPage]) -> bool:
     """Follow WordPress's ?paged=N until the end, or until it meets what was seen before,
     or reaches back before the campaign (older posts are no week's evidence)."""
     seen = {a.url for a in pages[0].articles}
-    before = _first_week_start(config)
-    for n in range(2, config.http.max_feed_pages + 1):
+    seen_until = crawl.state.coverage_end.get(f"feed:{url}")
+    before = _first_week_start(crawl.settings)
+    for n in range(2, crawl.settings.max_feed_pages + 1):
         oldest = min((p.oldest for p in pages if p.oldest), default=None)
         if not pages[-1].articles or (seen_until and oldest and oldest <= seen_until):
             return not pages[-1].articles
@@ -130,15 +104,15 @@ def _more_pages(
         if oldest and oldest < before:
             return False  # what it shows already spans the campaign; nothing older counts
         try:
-            with client.purpose("paging"):
-                page = _feed_page(client, with_params(url, paged=n), config)
+            with crawl.client.purpose("paging"):
+                page = _feed_page(crawl, with_params(url, paged=n))
         except FetchError as e:
             if e.status == 404:
                 return True
-            h.errors.append(f"feed {url} page {n}: {e.message}")
+            crawl.h.errors.append(f"feed {url} page {n}: {e.message}")
             return False
         except ParseError as e:
-            h.errors.append(f"feed {url} page {n}: {e}")
+            crawl.h.errors.append(f"feed {url} page {n}: {e}")
             return False
         fresh = [a for a in page.articles if a.url not in seen]
         if not fresh:
@@ -148,13 +122,13 @@ def _more_pages(
     return False
 
 
-def _first_week_start(config: Config) -> datetime:
+def _first_week_start(settings: Settings) -> datetime:
     """Monday 00:00 (local) of the week the campaign starts in: the earliest instant any
     week the audit judges can need; an item older than it means the pages read cover
     every such week whole."""
-    start = config.campaign.start
+    start = settings.campaign.start
     monday = start - timedelta(days=start.weekday())
-    return datetime.combine(monday, time(0), ZoneInfo(config.timezone))
+    return datetime.combine(monday, time(0), settings.tz)
 
 
 def _take_feed(

@@ -17,12 +17,13 @@ import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from auditor.crawl import catfeeds
 from auditor.crawl import feeds as feedcrawl
 from auditor.crawl import sections as listings
 from auditor.crawl import wordpress as rest
+from auditor.crawl.outlet import OutletCrawl, Settings
 from auditor.crawl.save import save_harvest
 from auditor.errors import FetchError, NotModified, ParseError
 from auditor.fetch import PURPOSES, Client, Fetcher, utcnow
@@ -85,6 +86,7 @@ def crawl(
 class _Run:
     def __init__(self, config, store, fetcher, now, on_done):
         self.config, self.store, self.fetcher, self.now = config, store, fetcher, now
+        self.settings = Settings.of(config)  # what each outlet's crawl reads by
         self.on_done = on_done
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.reports: list[CrawlReport] = []
@@ -138,7 +140,7 @@ class _Run:
         state = self.store.outlet_state(outlet.id)
         futures[
             pool.submit(
-                _safe_harvest, outlet, self.fetcher.client(outlet), state, self.config, self.now
+                _safe_harvest, outlet, self.fetcher.client(outlet), state, self.settings, self.now
             )
         ] = outlet
         return True
@@ -212,10 +214,14 @@ def requests_text(total: int, by: dict[str, int]) -> str:
 
 
 def _safe_harvest(
-    outlet: Outlet, client: Client, state: OutletState, config: Config, now: Callable[[], datetime]
+    outlet: Outlet,
+    client: Client,
+    state: OutletState,
+    settings: Settings,
+    now: Callable[[], datetime],
 ) -> Harvest:
     try:
-        h = harvest(outlet, client, state, config, now)
+        h = harvest(outlet, client, state, settings, now)
         h.stopped = client.fetcher.stop.is_set()
         h.retry_after = client.retry_after
         return h
@@ -227,82 +233,62 @@ def _safe_harvest(
 
 
 def harvest(
-    outlet: Outlet, client: Client, state: OutletState, config: Config, now: Callable[[], datetime]
+    outlet: Outlet,
+    client: Client,
+    state: OutletState,
+    settings: Settings,
+    now: Callable[[], datetime],
 ) -> Harvest:
     """Everything the outlet shows now; HTTP only, nothing written."""
-    return OutletCrawl(Harvest(outlet, started=now()), client, state, config, now).run()
+    crawl = OutletCrawl(Harvest(outlet, started=now()), client, state, settings, now)
+    rest_ok = _read_outlet(crawl)
+    if not rest_ok:
+        _without_rest(crawl)
+    _scope_feeds(crawl)
+    h = crawl.h
+    h.finished = now()
+    h.records = list(client.records)
+    h.validators = dict(client.new_validators)
+    return h
 
 
-@dataclass
-class OutletCrawl:
-    """One crawl of one outlet: what it has learnt (the Harvest), how it asks (its client),
-    what the store knew before (state), the settings and the clock. The REST, feed and
-    section readers are reached through it, never through a lambda built here."""
+def _read_outlet(crawl: OutletCrawl) -> bool:
+    """The homepage when needed, the REST listing, the site's feeds and the feeds the
+    operator placed; True when REST listed the site."""
+    h, outlet = crawl.h, crawl.outlet
+    homepage = _homepage(crawl) if _homepage_needed(crawl) else None
+    page = _read_homepage(crawl, homepage)
+    api_root = rest.api_root(crawl, homepage)
+    rest_ok = bool(api_root) and rest.read_rest(crawl, api_root)
+    # With a working REST listing the feed only adds its copies of recent posts: one
+    # page. Without it, WordPress feeds are paged (None: if the feed says WordPress).
+    paging = False if rest_ok else (True if api_root else None)
+    placed = {canonical_url(o.value) for o in outlet.overrides if o.kind == "feed"}
+    site_complete = False
+    for url in [] if _feeds_redundant(h, rest_ok) else _site_feeds(crawl, page, api_root):
+        if canonical_url(url) in placed:
+            continue  # the operator says whose feed it is: read once, as that column's
+        placed.add(canonical_url(url))  # one feed named twice (slash, tracking): once
+        site_complete |= feedcrawl.read_feed(crawl, url, "", paging)
+    for o in outlet.overrides:
+        if o.kind == "feed":
+            feedcrawl.read_feed(crawl, o.value, o.column_id, paging=None)
+    if api_root and not rest_ok and not site_complete:
+        catfeeds.read_category_feeds(crawl)
+    return rest_ok
 
-    h: Harvest
-    client: Client
-    state: OutletState
-    config: Config
-    now: Callable[[], datetime]
 
-    def read_feed(
-        self, url: str, column_id: str, paging: bool | None, guessed: bool = False
-    ) -> bool:
-        """One feed (and its pages if paging); True when its whole history was seen."""
-        return feedcrawl.read_feed(
-            self.h, self.client, url, column_id, self.state, self.config, self.now, paging, guessed
-        )
-
-    def guessed_column_feed(self, url: str, column_id: str) -> bool:
-        """A WordPress category feed taken for a column's: paged, a 404 only noted."""
-        return self.read_feed(url, column_id, paging=True, guessed=True)
-
-    def section_feed(self, url: str, column_id: str) -> bool:
-        """The feed a column's section page announces as its own."""
-        return self.read_feed(url, column_id, paging=True)
-
-    def run(self) -> Harvest:
-        h, client, state, config, outlet = (
-            self.h,
-            self.client,
-            self.state,
-            self.config,
-            self.h.outlet,
-        )
-        needed = _homepage_needed(outlet, state, config, h.started)
-        homepage = _homepage(h, client) if needed else None
-        page = _read_homepage(h, homepage, config)
-        api_root = rest.api_root(h, client, outlet, homepage, state)
-        rest_ok = bool(api_root) and rest.read_rest(h, client, api_root, state, config, self.now)
-        site_complete = False
-        # With a working REST listing the feed only adds its copies of recent posts: one
-        # page. Without it, WordPress feeds are paged (None: if the feed says WordPress).
-        paging = False if rest_ok else (True if api_root else None)
-        placed = {canonical_url(o.value) for o in outlet.overrides if o.kind == "feed"}
-        for url in (
-            [] if _feeds_redundant(h, rest_ok) else _site_feeds(h, client, page, state, api_root)
-        ):
-            if canonical_url(url) in placed:
-                continue  # the operator says whose feed it is: read once, as that column's
-            placed.add(canonical_url(url))  # one feed named twice (slash, tracking): once
-            site_complete |= self.read_feed(url, "", paging)
-        for o in outlet.overrides:
-            if o.kind == "feed":
-                self.read_feed(o.value, o.column_id, paging=None)
-        if api_root and not rest_ok and not site_complete:
-            catfeeds.read_category_feeds(h, outlet, state.terms, config, self.guessed_column_feed)
-        for url, column_id in state.column_feeds:
-            if url not in {f.url for f in h.feeds} and not rest_ok:
-                self.guessed_column_feed(url, column_id)
-        if not rest_ok:  # a guessed category feed proves its column only if shown to be its
-            catfeeds.settle(h, outlet, state.terms, config, state.column_feeds)
-        if not rest_ok:
-            listings.crawl_sections(h, client, state, config, self.now, self.section_feed)
-        _scope_feeds(h, state, config)
-        h.finished = self.now()
-        h.records = list(client.records)
-        h.validators = dict(client.new_validators)
-        return h
+def _without_rest(crawl: OutletCrawl) -> None:
+    """Without a REST listing the columns are read from the feeds found before, and from
+    their section pages."""
+    for url, column_id in crawl.state.column_feeds:
+        # a guessed category feed, paged, a 404 only noted; asked again if it failed
+        # for another column just before
+        if url not in {f.url for f in crawl.h.feeds}:
+            feedcrawl.read_feed(crawl, url, column_id, paging=True, guessed=True)
+    # a guessed category feed proves its column only if shown to be its
+    catfeeds.settle(crawl)
+    listings.crawl_sections(crawl)
 
 
 def _feeds_redundant(h: Harvest, rest_ok: bool) -> bool:
@@ -318,8 +304,9 @@ def _feeds_redundant(h: Harvest, rest_ok: bool) -> bool:
     return listed and not h.homepage_read
 
 
-def _scope_feeds(h: Harvest, state: OutletState, config: Config) -> None:
+def _scope_feeds(crawl: OutletCrawl) -> None:
     """Feeds read with no column attached cover what coverage.py can prove, nothing more."""
+    h, state = crawl.h, crawl.state
     known = {url: set(columns) for url, columns in (state.article_columns or {}).items()}
     column_of = {canonical_url(f.url): f.column_id for f in h.feeds if f.column_id}
     for article, source in h.articles:
@@ -327,7 +314,7 @@ def _scope_feeds(h: Harvest, state: OutletState, config: Config) -> None:
         if column_id:
             known.setdefault(canonical_url(article.url), set()).add(column_id)
     found, own, notes = coverage.scope_feeds(
-        h.unscoped, h.outlet.url, config.campaign, h.outlet.overrides, h.announced, known
+        h.unscoped, h.outlet.url, crawl.settings.campaign, h.outlet.overrides, h.announced, known
     )
     h.coverage += found
     # a column's own feed that answered 304 keeps the column it was given before
@@ -342,21 +329,25 @@ def _scope_feeds(h: Harvest, state: OutletState, config: Config) -> None:
     h.unscoped = []
 
 
-def _homepage_needed(outlet: Outlet, state: OutletState, config: Config, now: datetime) -> bool:
+def _homepage_needed(crawl: OutletCrawl) -> bool:
     """The homepage tells where the feeds, the API and the menus are; once known, it is
     re-read only as often as the full listing (large pages, and WordPress never says 304)."""
+    outlet, state = crawl.outlet, crawl.state
     knows_feeds = outlet.feeds is not None or bool(state.feeds)
     knows_api = outlet.wordpress is False or bool(state.api_root) or bool(state.api_note)
-    every = timedelta(days=config.crawl.full_listing_every_days)
-    stale = state.homepage_at is None or now - state.homepage_at >= every
+    stale = (
+        state.homepage_at is None
+        or crawl.h.started - state.homepage_at >= crawl.settings.full_listing_every
+    )
     return not (knows_feeds and knows_api) or stale
 
 
-def _homepage(h: Harvest, client: Client) -> Fetched | None:
+def _homepage(crawl: OutletCrawl) -> Fetched | None:
+    h = crawl.h
     h.homepage_read = True
     try:
-        with client.purpose("discovery"):
-            return client.get(h.outlet.url, conditional=True)
+        with crawl.client.purpose("discovery"):
+            return crawl.client.get(h.outlet.url, conditional=True)
     except NotModified:
         return None
     except FetchError as e:
@@ -364,23 +355,22 @@ def _homepage(h: Harvest, client: Client) -> Fetched | None:
         return None
 
 
-def _read_homepage(h: Harvest, homepage: Fetched | None, config: Config) -> Page | None:
+def _read_homepage(crawl: OutletCrawl, homepage: Fetched | None) -> Page | None:
     if homepage is None:
         return None
     page = read_page(decode_html(homepage.body, homepage.content_type), homepage.final_url)
-    h.sections += menu_sections(page, config.campaign)
-    h.menu_links = sum(1 for link in page.links if link.region in ("nav", "menu"))
+    crawl.h.sections += menu_sections(page, crawl.settings.campaign)
+    crawl.h.menu_links = sum(1 for link in page.links if link.region in ("nav", "menu"))
     return page
 
 
 COMMON_FEED_PATHS = ("feed/", "rss/", "rss.xml", "feed.xml", "rss")
 
 
-def _site_feeds(
-    h: Harvest, client: Client, page: Page | None, state: OutletState, api_root: str
-) -> list[str]:
+def _site_feeds(crawl: OutletCrawl, page: Page | None, api_root: str) -> list[str]:
     """Configured feeds; else those the homepage announces; else those found before; else,
     for WordPress, its main feed; else the first common feed path that answers a feed."""
+    h, state = crawl.h, crawl.state
     if h.outlet.feeds is not None:
         return list(h.outlet.feeds)
     announced = [u for u in (page.feeds if page else []) if "comment" not in u.lower()]
@@ -393,7 +383,7 @@ def _site_feeds(
         return [with_params(base, feed="rss2") if "rest_route=" in api_root else base + "feed/"]
     if page is None:
         return []
-    path = common_feed_path(client, base)
+    path = common_feed_path(crawl.client, base)
     if path is None:
         return []
     h.notes.append(f"feed found at the common path {path}")

@@ -6,19 +6,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from auditor.crawl.outlet import OutletCrawl
 from auditor.errors import FetchError, WordPressError
 from auditor.fetch import Client
 from auditor.parse import wordpress as wp
 from auditor.rules.coverage import REST
-from auditor.types import BEGINNING, Config, Coverage, Fetched, Harvest, Outlet, OutletState
+from auditor.types import BEGINNING, Coverage, Fetched, Harvest
 
 # A REST answer that means "no API for you" rather than "something broke": fall back to feeds.
 BLOCKED_STATUSES = frozenset({401, 403, 404, 410, 501, 503})
 
 
-def api_root(
-    h: Harvest, client: Client, outlet: Outlet, homepage: Fetched | None, state: OutletState
-) -> str:
+def api_root(crawl: OutletCrawl, homepage: Fetched | None) -> str:
+    """The outlet's REST root: from its config, its homepage, what was found before, or a
+    probe; "" for none."""
+    h, client, outlet, state = crawl.h, crawl.client, crawl.outlet, crawl.state
     if outlet.wordpress is False:
         return ""
     if isinstance(outlet.wordpress, str) and outlet.wordpress != "auto":
@@ -45,19 +47,12 @@ def api_root(
     return ""
 
 
-def read_rest(
-    h: Harvest,
-    client: Client,
-    root: str,
-    state: OutletState,
-    config: Config,
-    now: Callable[[], datetime],
-) -> bool:
+def read_rest(crawl: OutletCrawl, root: str) -> bool:
     """List terms and posts through REST; False (with the reason noted) to fall back."""
-    started = now()
+    h, settings, started = crawl.h, crawl.settings, crawl.now()
     try:
-        terms = _list_terms(client, root, config)
-        listing, full, cursor = _list_posts(client, root, state, config, started)
+        terms = _list_terms(crawl.client, root, settings.max_rest_pages)
+        listing, full, cursor = _list_posts(crawl, root, started)
     except (FetchError, WordPressError) as e:
         _rest_failed(h, e)
         return False
@@ -70,7 +65,7 @@ def read_rest(
     if not listing.complete:
         h.errors.append(
             f"REST listing stopped at page {listing.pages} "
-            f"(max_rest_pages {config.http.max_rest_pages})"
+            f"(max_rest_pages {settings.max_rest_pages})"
         )
         return True
     ignored = cursor is not None and any(m < cursor for m in modified)
@@ -79,33 +74,34 @@ def read_rest(
     if full:
         h.rest_ids = frozenset(p.wp_id for p in posts if p.wp_id is not None)
     start = BEGINNING if full else cursor
-    h.coverage += [Coverage(c.id, start, started, "rest", REST) for c in config.campaign.columns]
+    h.coverage += [Coverage(c.id, start, started, "rest", REST) for c in settings.campaign.columns]
     return True
 
 
-def _list_terms(client: Client, root: str, config: Config) -> list:
+def _list_terms(client: Client, root: str, max_pages: int) -> list:
     terms = []
     for kind, route in (("category", "wp/v2/categories"), ("tag", "wp/v2/tags")):
         listing = wp.list_collection(
-            _paged(client), wp.page_url(root, route, wp.TERM_FIELDS), config.http.max_rest_pages
+            _paged(client), wp.page_url(root, route, wp.TERM_FIELDS), max_pages
         )
         terms += wp.parse_terms(listing.items, kind)
     return terms
 
 
-def _list_posts(client: Client, root: str, state: OutletState, config: Config, started: datetime):
+def _list_posts(crawl: OutletCrawl, root: str, started: datetime):
+    state = crawl.state
     due = (
         state.last_full_listing is None
         or state.rest_cursor is None
-        or started - state.last_full_listing >= timedelta(days=config.crawl.full_listing_every_days)
+        or started - state.last_full_listing >= crawl.settings.full_listing_every
     )
     # a minute of overlap: modified_after is exclusive and clocks round to the second
     since = None if due else state.rest_cursor - timedelta(minutes=1)
     params = {} if due else {"modified_after": wp.gmt_param(since), "orderby": "modified"}
     listing = wp.list_collection(
-        _paged(client),
+        _paged(crawl.client),
         wp.page_url(root, "wp/v2/posts", wp.POST_FIELDS, **params),
-        config.http.max_rest_pages,
+        crawl.settings.max_rest_pages,
     )
     return listing, due, since
 
