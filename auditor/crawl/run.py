@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from auditor.clock import utcnow
 from auditor.crawl import catfeeds
 from auditor.crawl import feeds as feedcrawl
 from auditor.crawl import sections as listings
@@ -26,7 +27,7 @@ from auditor.crawl import wordpress as rest
 from auditor.crawl.outlet import OutletCrawl, Settings
 from auditor.crawl.save import save_harvest
 from auditor.errors import FetchError, NotModified, ParseError
-from auditor.fetch import PURPOSES, Client, Fetcher, utcnow
+from auditor.fetch import PURPOSES, Client, Fetcher
 from auditor.parse import wordpress as wp
 from auditor.parse.feeds import parse_feed
 from auditor.parse.homepage import Page, decode_html, menu_sections, read_page
