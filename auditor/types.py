@@ -219,6 +219,26 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class CoverageSpan:
+    """A stored coverage row: the span [start, end] one source proved of one column."""
+
+    id: int
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class CoverageJoin:
+    """How a new covered span is stored (coverage.join_span decides): a new row when
+    `keep` is None, else the stored row `keep` widened to `coverage`'s start and end, and
+    the other stored rows it swallowed (`drop`) deleted."""
+
+    coverage: Coverage
+    keep: int | None = None
+    drop: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class FeedRead:
     """A feed read with no column attached: what it covers is decided once the whole crawl
     is seen (coverage.py), because only then is it known which column each item is in."""
@@ -287,6 +307,40 @@ class SectionSeen:
     column_id: str
     url: str
     evidence: str
+
+
+@dataclass(frozen=True)
+class NewCrawl:
+    """One crawl's own row (`crawls`), every value decided by the crawl (crawl/save.py)."""
+
+    outlet_id: str
+    started: datetime
+    finished: datetime | None
+    status: str
+    error: str
+    notes: str
+    requests: int
+    requests_by: dict[str, int]
+    bytes: int
+    retry_after: float | None
+    listing: str  # the complete listing of the columns it saw (rules/terms.py), or ""
+
+
+@dataclass(frozen=True)
+class OutletUpdate:
+    """What one crawl changes on its outlet's row; None leaves the stored value as it is
+    (a crawl that did not learn it does not forget it)."""
+
+    outlet: Outlet
+    crawled_at: datetime
+    status: str
+    error: str
+    failures: int  # failed crawls in a row (planning.consecutive_failures)
+    api: tuple[str, str] | None = None  # (API root, note)
+    feeds: tuple[tuple[str, str], ...] | None = None  # (feed URL, column id), sorted
+    full_listing_at: datetime | None = None
+    homepage_at: datetime | None = None
+    rest_cursor: datetime | None = None
 
 
 @dataclass

@@ -255,10 +255,10 @@ def test_interrupted_crawl_leaves_store_as_it_was(tmp_path, outlets, monkeypatch
     before = Store(db)._q("SELECT count(*) AS n FROM articles")[0]["n"]
     good.site.posts.append(FakePost(500, "Mới", datetime(2017, 12, 22, 9, tzinfo=VN), (10,)))
 
-    def boom(self, h):
+    def boom(self, *args):
         raise KeyboardInterrupt  # as if the process were stopped half-way through the writes
 
-    monkeypatch.setattr(Store, "_coverage_rows", boom)
+    monkeypatch.setattr(Store, "withdraw_coverage", boom)  # after the articles are written
     assert run(config, db, "crawl") == 130  # click reports the interrupt as "Aborted."
     monkeypatch.undo()
     store = Store(db)

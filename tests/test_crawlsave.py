@@ -1,4 +1,4 @@
-"""Saving a crawl: the column-linking rules crawlsave.relink adds to columns.resolve (menu
+"""Saving a crawl: the column-linking rules save.relink adds to columns.resolve (menu
 sections, column feeds), and the store's writes refusing to run outside the one
 transaction per outlet. Expected values are written out by hand."""
 
@@ -17,9 +17,13 @@ from auditor.types import (
     ColumnOverride,
     ColumnSource,
     ColumnSpec,
-    Harvest,
+    Coverage,
+    CoverageJoin,
+    NewCrawl,
     Outlet,
+    OutletUpdate,
     SectionSeen,
+    Term,
 )
 
 NAME = ColumnSource("a", "category", "Cột A", "name", "category 'Cột A' matched by name")
@@ -103,19 +107,55 @@ ROW = {"outlet_id": "ld", "url": "https://ld.example.vn/x", "sources": '["rss"]'
 @pytest.mark.parametrize(
     "write",
     [
-        lambda s: s.save_crawl(Harvest(OUTLET, started=NOW)),
+        lambda s: s.insert_crawl(NewCrawl("ld", NOW, NOW, "ok", "", "", 0, {}, 0, None, "")),
+        lambda s: s.save_fetches(1, "ld", []),
+        lambda s: s.save_outlet(OutletUpdate(OUTLET, NOW, "ok", "", 0)),
+        lambda s: s.save_validators({"https://ld.example.vn/feed": {"etag": "x"}}, NOW),
+        lambda s: s.save_terms("ld", [("rss", Term("category", "Cột A"))], NOW, True),
+        lambda s: s.put_sections("ld", [SectionSeen("a", SECTION, "menu")], NOW),
+        lambda s: s.withdraw_coverage("ld", [("a", "rest")]),
+        lambda s: s.extend_coverage("ld", ["rest"], NOW),
+        lambda s: s.save_coverage_span("ld", CoverageJoin(Coverage("a", NOW, NOW, "rest"))),
+        lambda s: s.count_undated(1, "ld", 0),
         lambda s: s.insert_article(ROW),
         lambda s: s.save_keys("ld", 1, {"url:x"}),
         lambda s: s.mark_removed([1], NOW),
         lambda s: relink(s, OUTLET, CAMPAIGN),
     ],
-    ids=["crawl rows", "an article", "its keys", "removals", "column links"],
+    ids=[
+        "crawl row",
+        "its requests",
+        "outlet row",
+        "validators",
+        "terms",
+        "sections",
+        "withdrawn coverage",
+        "coverage a 304 extends",
+        "a covered span",
+        "undated count",
+        "an article",
+        "its keys",
+        "removals",
+        "column links",
+    ],
 )
 def test_a_crawls_writes_refuse_to_run_outside_its_transaction(tmp_path, write):
     store = Store(tmp_path / "s.db")
     with pytest.raises(StoreError, match=r"inside store\.transaction\(\)"):
         write(store)
-    for table in ("crawls", "articles", "article_keys", "column_sources", "article_columns"):
+    for table in (
+        "crawls",
+        "fetches",
+        "outlets",
+        "http_cache",
+        "terms",
+        "sections",
+        "coverage",
+        "articles",
+        "article_keys",
+        "column_sources",
+        "article_columns",
+    ):
         assert store.db[table].count == 0
 
 

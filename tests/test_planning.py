@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from auditor.rules.planning import next_crawl, resume_at
+from auditor.rules.planning import consecutive_failures, next_crawl, resume_at
 
 NOW = datetime(2017, 10, 2, 3, 0, tzinfo=UTC)
 HOUR = 3600
@@ -95,3 +95,18 @@ RESUME = {
 @pytest.mark.parametrize("stored, jitter, rng, expected", RESUME.values(), ids=RESUME.keys())
 def test_resume_at(stored, jitter, rng, expected):
     assert resume_at(NOW, stored, jitter, rng()) == expected
+
+
+# stored count before the crawl, the crawl's status → the count after it
+FAILURES = {
+    "an ok crawl after none stays at zero": (0, "ok", 0),
+    "an ok crawl after many starts again from zero": (7, "ok", 0),
+    "the first error counts one": (0, "error", 1),
+    "an error after two counts three": (2, "error", 3),
+    "a partial crawl is a failure too": (4, "partial", 5),
+}
+
+
+@pytest.mark.parametrize("before, status, after", FAILURES.values(), ids=FAILURES.keys())
+def test_consecutive_failures(before, status, after):
+    assert consecutive_failures(status, before) == after

@@ -1,4 +1,4 @@
-"""The crawl's write decisions alone (merge.py and the store's _listing, no database): how
+"""The crawl's write decisions alone (merge.py and terms.complete_listing, no database): how
 a new copy of an article merges into its stored row, how two stored rows of one article combine,
 terms, the undated span, and what a crawl calls a complete listing. Rows are written out
 by hand as the store keeps them (JSON text columns, ISO instants in UTC)."""
@@ -16,7 +16,7 @@ from auditor.rules.merge import combine as _combine
 from auditor.rules.merge import longer as _longer
 from auditor.rules.merge import merge_terms as _merge_terms
 from auditor.rules.merge import undated_span as _undated_span
-from auditor.store.crawls import _listing
+from auditor.rules.terms import complete_listing
 from auditor.types import Article, Harvest, Outlet, Term
 
 
@@ -321,7 +321,8 @@ def test_aliases():
     ids=["REST terms", "three menu links", "two menu links", "nothing"],
 )
 def test_listing(kw, listing):
-    assert _listing(harvest(**kw)) == listing
+    h = harvest(**kw)
+    assert complete_listing(h.rest_terms_complete, h.menu_links) == listing
 
 
 def test_combine_two_feed_rows():

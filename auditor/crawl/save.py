@@ -2,26 +2,28 @@
 
 For each harvested article the store is asked which stored rows share its keys; merge.py
 decides the row they become; the store writes it. merge.py also decides which posts a
-complete REST listing marks removed, and columns.py where each column lives and which
-articles belong to it. All of it runs in one transaction per outlet, so a failed or
-interrupted run writes nothing of that outlet.
+complete REST listing marks removed, planning.py the outlet's count of failures in a row,
+terms.py which terms are kept and whether the crawl saw a complete listing of the
+columns, coverage.py how a covered span joins the stored ones, and columns.py where each
+column lives and which articles belong to it. All of it runs in one transaction per
+outlet, so a failed or interrupted run writes nothing of that outlet.
 """
 
 from __future__ import annotations
 
 from auditor.ports import CrawlStore
-from auditor.rules import columns, merge
+from auditor.rules import columns, coverage, merge, planning, terms
 from auditor.rules.identity import keys
-from auditor.types import Campaign, ColumnSource, Harvest, Outlet
+from auditor.types import Campaign, ColumnSource, Harvest, NewCrawl, Outlet, OutletUpdate
 
 
 def save_harvest(store: CrawlStore, h: Harvest, campaign: Campaign) -> dict:
     """Write one outlet's crawl whole, or not at all. Returns the crawl's counts."""
     with store.transaction():
         _mark_removed(store, h)  # first: what it notes goes into the crawl row
-        crawl_id = store.save_crawl(h)
+        crawl_id = _save_crawl(store, h)
         new, updated = _save_articles(store, h)
-        store.save_coverage(h, crawl_id)
+        _save_coverage(store, h, crawl_id)
         relink(store, h.outlet, campaign)
         store.count_articles(crawl_id, new, updated)
     return {"crawl_id": crawl_id, "new": new, "updated": updated, "status": h.status}
@@ -34,6 +36,61 @@ def _mark_removed(store: CrawlStore, h: Harvest) -> None:
     if removal.note:
         h.notes.append(removal.note)
     store.mark_removed(removal.ids, h.started)
+
+
+def _save_crawl(store: CrawlStore, h: Harvest) -> int:
+    """The crawl's own rows (crawl, requests, outlet, validators, terms, sections), in
+    that order; returns the crawl's id."""
+    crawl_id = store.insert_crawl(
+        NewCrawl(
+            outlet_id=h.outlet.id,
+            started=h.started,
+            finished=h.finished,
+            status=h.status,
+            error="; ".join(h.errors),
+            notes="; ".join(h.notes),
+            requests=len(h.records),
+            requests_by=h.requests_by(),
+            bytes=sum(r.bytes for r in h.records),
+            retry_after=h.retry_after,
+            listing=terms.complete_listing(h.rest_terms_complete, h.menu_links),
+        )
+    )
+    store.save_fetches(crawl_id, h.outlet.id, h.records)
+    failures = planning.consecutive_failures(h.status, store.failure_count(h.outlet.id))
+    store.save_outlet(_outlet_update(h, failures))
+    store.save_validators(h.validators, h.started)
+    kept = terms.kept_terms(h.terms, h.articles)
+    # a complete REST listing of the terms replaces the REST terms stored before
+    store.save_terms(h.outlet.id, kept, h.started, replace_rest=h.rest_terms_complete)
+    store.put_sections(h.outlet.id, h.sections, h.started)
+    return crawl_id
+
+
+def _outlet_update(h: Harvest, failures: int) -> OutletUpdate:
+    """What the crawl changes on its outlet's row; what it did not learn stays stored."""
+    return OutletUpdate(
+        outlet=h.outlet,
+        crawled_at=h.started,
+        status=h.status,
+        error="; ".join(h.errors),
+        failures=failures,
+        api=(h.api_root, h.api_note) if h.api_root or h.api_note else None,
+        feeds=tuple(sorted({(f.url, f.column_id) for f in h.feeds})) if h.feeds else None,
+        full_listing_at=h.started if h.full_listing else None,
+        homepage_at=h.started if h.homepage_read else None,
+        rest_cursor=h.rest_cursor,
+    )
+
+
+def _save_coverage(store: CrawlStore, h: Harvest, crawl_id: int) -> None:
+    """What the crawl's listings proved, and the outlet's undated count after it."""
+    store.withdraw_coverage(h.outlet.id, h.withdrawn)  # what it claimed is not proven
+    store.extend_coverage(h.outlet.id, h.not_modified, h.finished or h.started)
+    for c in h.coverage:  # one at a time: a span may join one stored just before it
+        join = coverage.join_span(c, store.coverage_touching(h.outlet.id, c))
+        store.save_coverage_span(h.outlet.id, join)
+    store.count_undated(crawl_id, h.outlet.id, h.skipped)
 
 
 def _save_articles(store: CrawlStore, h: Harvest) -> tuple[int, int]:

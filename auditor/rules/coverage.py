@@ -15,12 +15,14 @@ A feed of unknown scope covers nothing. When in doubt, less coverage: `unknown` 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
+from auditor.clock import from_iso, iso
 from auditor.rules import columns as columns_mod
-from auditor.types import Campaign, ColumnOverride, Coverage, FeedRead
+from auditor.types import Campaign, ColumnOverride, Coverage, CoverageJoin, CoverageSpan, FeedRead
 from auditor.urls import canonical_url
 
 REST = "site-wide: the REST posts endpoint"
@@ -206,3 +208,28 @@ def _announced_by_one(announced: list[tuple[str, tuple[str, ...]]]) -> dict[str,
             if count[canonical_url(f)] == 1:
                 out[canonical_url(f)] = column_id
     return out
+
+
+def join_span(c: Coverage, stored: Sequence[CoverageSpan]) -> CoverageJoin:
+    """How a newly covered span joins the spans stored for its column and source: every
+    stored span it overlaps or touches (end to start, at the store's precision of one
+    second) and it become one span from the earliest start to the latest end, kept in the
+    first of them with the new span's scope; with none it is a span of its own.
+
+    stored: the column's spans from c.source, in the store's order (the store reads only
+    those that may touch c; the ones that do not are left alone here too)."""
+    start, end = _second(c.start), _second(c.end)
+    joined = [s for s in stored if s.end >= start and s.start <= end]
+    if not joined:
+        return CoverageJoin(c)
+    span = replace(
+        c,
+        start=min([start, *(s.start for s in joined)]),
+        end=max([end, *(s.end for s in joined)]),
+    )
+    return CoverageJoin(span, keep=joined[0].id, drop=tuple(s.id for s in joined[1:]))
+
+
+def _second(when: datetime) -> datetime:
+    """The instant as the store keeps it (UTC, whole seconds)."""
+    return from_iso(iso(when))

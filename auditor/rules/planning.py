@@ -34,3 +34,10 @@ def resume_at(
     if stored is not None and stored > now:
         return stored
     return now + timedelta(seconds=rng.uniform(1, max(1.0, jitter_s)))
+
+
+def consecutive_failures(status: str, before: int) -> int:
+    """An outlet's failed crawls in a row after this one (what next_crawl backs off by):
+    a crawl that is not wholly ok ("error" or "partial") adds one to the stored count, an
+    ok crawl starts it again from zero."""
+    return 0 if status == "ok" else before + 1

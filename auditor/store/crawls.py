@@ -1,6 +1,6 @@
 """Store, crawl side: what a crawl needs to know before it starts, what its rules read
 after it (the stored rows an article matches, the live REST posts), and the writes of its
-decided rows, all inside the one transaction crawlsave.py opens per outlet."""
+decided rows, all inside the one transaction crawl/save.py opens per outlet."""
 
 from __future__ import annotations
 
@@ -11,7 +11,17 @@ from datetime import datetime
 from auditor.errors import StoreError
 from auditor.store import fastsql as sql
 from auditor.store.rows import from_iso, iso
-from auditor.types import Coverage, Harvest, OutletState, SectionSeen, Term
+from auditor.types import (
+    Coverage,
+    CoverageJoin,
+    CoverageSpan,
+    NewCrawl,
+    OutletState,
+    OutletUpdate,
+    RequestRecord,
+    SectionSeen,
+    Term,
+)
 from auditor.urls import canonical_url
 
 
@@ -103,26 +113,9 @@ class CrawlRows:
 
     # -- after a crawl --------------------------------------------------------------------
 
-    # Each write below runs inside the caller's transaction (crawlsave.py opens it), so
-    # that one outlet's crawl is written whole or not at all.
-
-    def save_crawl(self, h: Harvest) -> int:
-        """The crawl's own rows (crawl, requests, outlet, validators, terms, sections);
-        returns the crawl's id."""
-        self._writing()
-        crawl_id = self._crawl_row(h)
-        self._fetch_rows(h, crawl_id)
-        self._outlet_row(h)
-        self._cache_rows(h)
-        self._term_rows(h)
-        self._section_rows(h)
-        return crawl_id
-
-    def save_coverage(self, h: Harvest, crawl_id: int) -> None:
-        """What the crawl's listings proved, and the outlet's undated count after it."""
-        self._writing()
-        self._coverage_rows(h)
-        self._count_rows(h, crawl_id)
+    # Each write below runs inside the caller's transaction (crawl/save.py opens it), so
+    # that one outlet's crawl is written whole or not at all; the rules have decided
+    # every value it writes.
 
     def count_articles(self, crawl_id: int, new: int, updated: int) -> None:
         self._writing()
@@ -135,35 +128,38 @@ class CrawlRows:
         if not self.db.conn.in_transaction:
             raise StoreError(f"{self.path}: a crawl's rows are written inside store.transaction()")
 
-    def _crawl_row(self, h: Harvest) -> int:
+    def insert_crawl(self, c: NewCrawl) -> int:
+        """The crawl's own row; returns its id."""
+        self._writing()
         return sql.insert(
             self.db,
             "crawls",
             {
-                "outlet_id": h.outlet.id,
-                "started_at": iso(h.started),
-                "finished_at": iso(h.finished),
-                "status": h.status,
-                "error": "; ".join(h.errors),
-                "notes": "; ".join(h.notes),
-                "requests": len(h.records),
-                "requests_by": json.dumps(h.requests_by()),
-                "retry_after": h.retry_after,
-                "listing": _listing(h),
-                "bytes": sum(r.bytes for r in h.records),
+                "outlet_id": c.outlet_id,
+                "started_at": iso(c.started),
+                "finished_at": iso(c.finished),
+                "status": c.status,
+                "error": c.error,
+                "notes": c.notes,
+                "requests": c.requests,
+                "requests_by": json.dumps(c.requests_by),
+                "retry_after": c.retry_after,
+                "listing": c.listing,
+                "bytes": c.bytes,
                 "new_articles": 0,
                 "updated_articles": 0,
             },
         )
 
-    def _fetch_rows(self, h: Harvest, crawl_id: int) -> None:
+    def save_fetches(self, crawl_id: int, outlet_id: str, records: list[RequestRecord]) -> None:
+        self._writing()
         sql.insert_many(
             self.db,
             "fetches",
             (
                 {
                     "crawl_id": crawl_id,
-                    "outlet_id": h.outlet.id,
+                    "outlet_id": outlet_id,
                     "url": r.url,
                     "status": r.status,
                     "bytes": r.bytes,
@@ -173,39 +169,44 @@ class CrawlRows:
                     "attempt": r.attempt,
                     "purpose": r.purpose,
                 }
-                for r in h.records
+                for r in records
             ),
         )
 
-    def _outlet_row(self, h: Harvest) -> None:
-        o = h.outlet
-        # only the count is needed here, not the whole state (that reads every article)
-        before = self._q("SELECT consecutive_failures AS n FROM outlets WHERE id = ?", (o.id,))
-        failures = 0 if h.status == "ok" else ((before[0]["n"] or 0) if before else 0) + 1
+    def failure_count(self, outlet_id: str) -> int:
+        """The outlet's stored count of failed crawls in a row (outlet_state has it too,
+        but reads every article)."""
+        rows = self._q("SELECT consecutive_failures AS n FROM outlets WHERE id = ?", (outlet_id,))
+        return (rows[0]["n"] or 0) if rows else 0
+
+    def save_outlet(self, r: OutletUpdate) -> None:
+        self._writing()
+        o = r.outlet
         row = {
             "id": o.id,
             "name": o.name,
             "kind": o.kind,
             "url": o.url,
             "grp": o.group,
-            "last_crawl_at": iso(h.started),
-            "last_status": h.status,
-            "last_error": "; ".join(h.errors),
-            "consecutive_failures": failures,
+            "last_crawl_at": iso(r.crawled_at),
+            "last_status": r.status,
+            "last_error": r.error,
+            "consecutive_failures": r.failures,
         }
-        if h.api_root or h.api_note:
-            row.update(api_root=h.api_root, api_note=h.api_note)
-        if h.feeds:
-            row["feeds"] = json.dumps(sorted({(f.url, f.column_id) for f in h.feeds}))
-        if h.full_listing:
-            row["last_full_listing_at"] = iso(h.started)
-        if h.homepage_read:
-            row["homepage_at"] = iso(h.started)
-        if h.rest_cursor:
-            row["rest_cursor"] = iso(h.rest_cursor)
+        if r.api is not None:
+            row.update(api_root=r.api[0], api_note=r.api[1])
+        if r.feeds is not None:
+            row["feeds"] = json.dumps(r.feeds)
+        if r.full_listing_at:
+            row["last_full_listing_at"] = iso(r.full_listing_at)
+        if r.homepage_at:
+            row["homepage_at"] = iso(r.homepage_at)
+        if r.rest_cursor:
+            row["rest_cursor"] = iso(r.rest_cursor)
         sql.upsert_many(self.db, "outlets", [row], pk=("id",))
 
-    def _cache_rows(self, h: Harvest) -> None:
+    def save_validators(self, validators: dict[str, dict], at: datetime) -> None:
+        self._writing()
         sql.upsert_many(
             self.db,
             "http_cache",
@@ -214,47 +215,42 @@ class CrawlRows:
                     "url": url,
                     "etag": v.get("etag", ""),
                     "last_modified": v.get("last_modified", ""),
-                    "at": iso(h.started),
+                    "at": iso(at),
                 }
-                for url, v in h.validators.items()
+                for url, v in validators.items()
             ),
             pk=("url",),
         )
 
-    def _term_rows(self, h: Harvest) -> None:
-        if h.rest_terms_complete:
+    def save_terms(
+        self, outlet_id: str, terms: list[tuple[str, Term]], at: datetime, replace_rest: bool
+    ) -> None:
+        """The terms a crawl kept, (origin, term) as terms.kept_terms decided; replace_rest:
+        the REST terms stored before go first."""
+        self._writing()
+        if replace_rest:
             self.db.execute(
-                "DELETE FROM terms WHERE outlet_id = ? AND origin = 'rest'", (h.outlet.id,)
+                "DELETE FROM terms WHERE outlet_id = ? AND origin = 'rest'", (outlet_id,)
             )
-        rows = {}
-        for t in h.terms:
-            rows[(t.kind, t.name)] = {
-                "outlet_id": h.outlet.id,
+        rows = (
+            {
+                "outlet_id": outlet_id,
                 "kind": t.kind,
                 "name": t.name,
                 "slug": t.slug,
                 "term_id": t.term_id,
                 "link": t.link,
-                "origin": "rest",
-                "seen_at": iso(h.started),
+                "origin": origin,
+                "seen_at": iso(at),
             }
-        for a, _ in h.articles:
-            for t in a.terms:
-                if t.name and (t.kind, t.name) not in rows and a.source == "rss":
-                    rows[(t.kind, t.name)] = {
-                        "outlet_id": h.outlet.id,
-                        "kind": t.kind,
-                        "name": t.name,
-                        "slug": "",
-                        "term_id": None,
-                        "link": "",
-                        "origin": "rss",
-                        "seen_at": iso(h.started),
-                    }
-        sql.upsert_many(self.db, "terms", rows.values(), pk=("outlet_id", "kind", "name", "origin"))
+            for origin, t in terms
+        )
+        sql.upsert_many(self.db, "terms", rows, pk=("outlet_id", "kind", "name", "origin"))
 
-    def _section_rows(self, h: Harvest) -> None:
-        self._put_sections(h.outlet.id, h.sections, h.started)
+    def put_sections(self, outlet_id: str, sections: list[SectionSeen], at: datetime) -> None:
+        """The menu sections a crawl found, inside its transaction."""
+        self._writing()
+        self._put_sections(outlet_id, sections, at)
 
     def save_sections(self, outlet_id: str, sections: list[SectionSeen], at: datetime) -> None:
         """Menu sections found outside a crawl (`discover --all`)."""
@@ -327,13 +323,15 @@ class CrawlRows:
             self.db.execute("DELETE FROM articles WHERE id = ?", (old,))
         self.db["articles"].update(new, {k: v for k, v in keep.items() if k != "id"})
 
-    def _count_rows(self, h: Harvest, crawl_id: int) -> None:
+    def count_undated(self, crawl_id: int, outlet_id: str, skipped: int) -> None:
+        """The outlet's undated articles after the crawl, and the entries it skipped."""
+        self._writing()
         undated = self._q(
             "SELECT count(*) AS n FROM articles WHERE outlet_id = ? AND published IS NULL "
             "AND removed_at IS NULL",
-            (h.outlet.id,),
+            (outlet_id,),
         )[0]["n"]
-        sql.update(self.db, "crawls", {"id": crawl_id}, {"undated": undated, "skipped": h.skipped})
+        sql.update(self.db, "crawls", {"id": crawl_id}, {"undated": undated, "skipped": skipped})
 
     def live_rest_posts(self, outlet_id: str) -> dict[int, int]:
         """Stored posts a REST listing showed and none has marked removed: article id →
@@ -350,65 +348,57 @@ class CrawlRows:
         for article_id in article_ids:
             self.db["articles"].update(article_id, {"removed_at": iso(at)})
 
-    def _coverage_rows(self, h: Harvest) -> None:
-        end = iso(h.finished or h.started)
-        for column_id, source in h.withdrawn:  # what it claimed is not proven after all
+    def withdraw_coverage(self, outlet_id: str, pairs: Iterable[tuple[str, str]]) -> None:
+        """(column id, source): coverage the crawl found unfounded after all."""
+        self._writing()
+        for column_id, source in pairs:
             self.db.execute(
                 "DELETE FROM coverage WHERE outlet_id = ? AND column_id = ? AND source = ?",
-                (h.outlet.id, column_id, source),
+                (outlet_id, column_id, source),
             )
-        for source in h.not_modified:
+
+    def extend_coverage(self, outlet_id: str, sources: Iterable[str], end: datetime) -> None:
+        """Sources that answered "not modified": each column's latest span from them now
+        reaches `end`."""
+        self._writing()
+        for source in sources:
             self.db.execute(
                 'UPDATE coverage SET "end" = max("end", ?) WHERE outlet_id = ? AND '
                 'source = ? AND "end" = (SELECT max("end") FROM coverage c2 WHERE '
                 "c2.outlet_id = coverage.outlet_id AND c2.column_id = "
                 "coverage.column_id AND c2.source = coverage.source)",
-                (end, h.outlet.id, source),
+                (iso(end), outlet_id, source),
             )
-        for c in h.coverage:
-            self._add_coverage(h.outlet.id, c)
 
-    def _add_coverage(self, outlet_id: str, c: Coverage) -> None:
-        start, end = iso(c.start), iso(c.end)
+    def coverage_touching(self, outlet_id: str, c: Coverage) -> list[CoverageSpan]:
+        """The stored spans of c's column and source (of a decided scope) that overlap or
+        touch it, in the store's order (what coverage.join_span joins it with)."""
         rows = self._q(
             'SELECT id, start, "end" FROM coverage WHERE outlet_id = ? AND '
             'column_id = ? AND source = ? AND "end" >= ? AND start <= ? AND scope IS NOT NULL',
-            (outlet_id, c.column_id, c.source, start, end),
+            (outlet_id, c.column_id, c.source, iso(c.start), iso(c.end)),
         )
-        if not rows:
+        return [CoverageSpan(r["id"], from_iso(r["start"]), from_iso(r["end"])) for r in rows]
+
+    def save_coverage_span(self, outlet_id: str, j: CoverageJoin) -> None:
+        """A covered span as coverage.join_span decided: a new row, or a stored one
+        widened and the rows it swallowed deleted."""
+        self._writing()
+        c = j.coverage
+        if j.keep is None:
             self.db["coverage"].insert(
                 {
                     "outlet_id": outlet_id,
                     "column_id": c.column_id,
-                    "start": start,
-                    "end": end,
+                    "start": iso(c.start),
+                    "end": iso(c.end),
                     "source": c.source,
                     "scope": c.scope,
                 }
             )
             return
-        keep = rows[0]
         self.db["coverage"].update(
-            keep["id"],
-            {
-                "start": min([start, *(r["start"] for r in rows)]),
-                "end": max([end, *(r["end"] for r in rows)]),
-                "scope": c.scope,
-            },
+            j.keep, {"start": iso(c.start), "end": iso(c.end), "scope": c.scope}
         )
-        for r in rows[1:]:
-            self.db["coverage"].delete(r["id"])
-
-
-# Fewer menu links than this on a homepage is no complete listing of its sections.
-MIN_MENU_LINKS = 3
-
-
-def _listing(h: Harvest) -> str:
-    """What this crawl saw a complete listing of, if anything: a column missing from it
-    can be called absent (`no`); without one, its existence is unknown."""
-    if h.rest_terms_complete:
-        return "REST categories and tags"
-    if h.menu_links >= MIN_MENU_LINKS:
-        return f"homepage menu ({h.menu_links} links)"
-    return ""
+        for row_id in j.drop:
+            self.db["coverage"].delete(row_id)
