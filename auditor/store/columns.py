@@ -314,12 +314,12 @@ class ColumnRows:
             (outlet_id,) if outlet_id else (),
         )
 
-    def topics_of(self, outlet_id: str) -> dict[int, set[str]]:
+    def topics_of(self, outlet_id: str) -> dict[int, frozenset[str]]:
         """Each article's topics: a person's correction wins over the model. The few
         distinct label lists are parsed once each, not once per article (issue 14)."""
         parse = functools.lru_cache(maxsize=1024)(lambda text: frozenset(json.loads(text)))
         topics = {
-            i: set(parse(labels))
+            i: parse(labels)
             for i, labels in self.db.conn.execute(
                 "SELECT p.article_id, p.labels FROM predictions p JOIN articles a ON "
                 "a.id = p.article_id WHERE a.outlet_id = ?",
@@ -328,7 +328,7 @@ class ColumnRows:
         }
         topics.update(
             {
-                i: set(parse(labels))
+                i: parse(labels)
                 for i, labels in self.db.conn.execute(
                     "SELECT c.article_id, c.labels FROM corrections c JOIN articles a ON "
                     "a.id = c.article_id WHERE a.outlet_id = ?",
