@@ -192,3 +192,15 @@ def test_looks_like_url():
     assert {k: looks_like_url(u) for k, (u, _) in LOOKS.items()} == {
         k: expected for k, (_, expected) in LOOKS.items()
     }
+
+
+def test_a_feed_every_section_announces_is_no_sections_own():
+    """The crawl's rule (coverage.own_feeds): a feed on both columns' pages, not the site's
+    announced one, belongs to neither column."""
+    pages = portal()
+    shared = alternate(SITE + "tin-moi/feed/")
+    pages[SITE + "chuyen-muc/thiet-che/"] = (homepage(shared), HTML)
+    pages[SITE + "dai-hoi/"] = (homepage(shared), HTML)
+    d = discover(SITE, CAMPAIGN, Client(pages))
+    assert d.errors == [] and len(d.sections) == 2
+    assert d.section_feeds == {}

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from auditor.crawl.run import common_feed_path
+from auditor.crawl.wordpress import probe_roots
 from auditor.errors import FetchError
 from auditor.fetch import Client
 from auditor.parse import wordpress as wp
 from auditor.parse.homepage import decode_html, menu_sections, read_page
 from auditor.rules.banner import PageVerdict, check_page
+from auditor.rules.coverage import own_feeds
 from auditor.text import slugify
 from auditor.types import Campaign, SectionSeen
 from auditor.urls import canonical_url
@@ -57,23 +59,28 @@ def discover(url: str, campaign: Campaign, client: Client) -> Discovery:
     _feeds(d, client, [f for f in page.feeds if "comment" not in f.lower()])
     _wordpress(d, client, home)
     d.sections = menu_sections(page, campaign)
-    site_feeds = {canonical_url(f) for f in d.feeds}
+    _section_feeds(d, client)
+    return d
+
+
+def _section_feeds(d: Discovery, client: Client) -> None:
+    """Each menu section's own feed, by the crawl's rule (coverage.own_feeds), leaving out
+    those the site's feeds already are."""
+    read = []
     for section in d.sections:
         try:
             fetched = client.get(section.url)
         except FetchError as e:
             d.errors.append(f"section {section.url}: {e.message}")
             continue
-        own = [
-            f
-            for f in read_page(
-                decode_html(fetched.body, fetched.content_type), fetched.final_url
-            ).feeds
-            if canonical_url(f) not in site_feeds and "comment" not in f.lower()
-        ]
-        if own:
-            d.section_feeds[section.url] = own[0]
-    return d
+        html = decode_html(fetched.body, fetched.content_type)
+        read.append((section, read_page(html, fetched.final_url).feeds))
+    site_feeds = {canonical_url(f) for f in d.feeds}
+    owned = own_feeds([(s.column_id, feeds) for s, feeds in read], d.url)
+    for (section, _), own in zip(read, owned, strict=True):
+        fresh = [f for f in own if canonical_url(f) not in site_feeds]
+        if fresh:
+            d.section_feeds[section.url] = fresh[0]
 
 
 def _feeds(d: Discovery, client: Client, announced: list[str]) -> None:
@@ -92,10 +99,10 @@ def _wordpress(d: Discovery, client: Client, home) -> None:
     if found:
         d.api_root, d.api_note = found, "advertised by the homepage"
         return
-    for root in wp.candidate_roots(d.url):
-        if wp.probe(client.get, root):
-            d.api_root, d.api_note = root, "answered a probe"
-            return
+    root = probe_roots(client, d.url)
+    if root:
+        d.api_root, d.api_note = root, "answered a probe"
+        return
     d.api_note = "not WordPress (no api.w.org link, no answer at /wp-json/ or ?rest_route=/)"
 
 

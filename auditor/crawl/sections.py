@@ -6,7 +6,6 @@ HTTP goes through the outlet's fetch.Client; parsing is parse/listing.py and par
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +14,7 @@ from auditor.crawl.outlet import OutletCrawl
 from auditor.errors import FetchError
 from auditor.parse.homepage import decode_html, read_page
 from auditor.parse.listing import Item, article_date, read_listing
-from auditor.rules.coverage import OWN_SECTION, is_main_feed
+from auditor.rules.coverage import OWN_SECTION, own_feeds
 from auditor.types import BEGINNING, Article, Coverage, FeedSeen, Fetched, Harvest, OutletState
 from auditor.urls import canonical_url
 
@@ -58,10 +57,8 @@ def crawl_sections(crawl: OutletCrawl) -> None:
         if column_id not in fed
     )
     pages = [p for p in read if p is not None]
-    # a feed that several sections announce (a home feed on every page) is none of theirs
-    count = Counter(f for _, f in {(p.column_id, f) for p in pages for f in p.feeds})
-    for page in pages:
-        own = [f for f in page.feeds if count[f] == 1 and not is_main_feed(f, h.outlet.url)]
+    owned = own_feeds([(p.column_id, p.feeds) for p in pages], h.outlet.url)
+    for page, own in zip(pages, owned, strict=True):
         fresh = [f for f in own if f not in site_feeds]
         if fresh:  # the feed the column's section page announces as its own
             feeds.read_feed(crawl, fresh[0], page.column_id, paging=True)

@@ -34,16 +34,24 @@ def api_root(crawl: OutletCrawl, homepage: Fetched | None) -> str:
         return state.api_root
     if state.api_note:  # probed before and found nothing: do not knock every time
         return ""
-    for root in wp.candidate_roots(outlet.url):
-        with client.purpose("discovery"):
-            found_root = wp.probe(client.get, root)
-        if found_root:
-            h.api_root, h.api_note = root, "found by probing"
-            return root
+    root = probe_roots(client, outlet.url)
+    if root:
+        h.api_root, h.api_note = root, "found by probing"
+        return root
     # only a site that answered can be said to have no API; one never reached (or answering
     # only server errors) says nothing, and is probed again next time
     if any(r.status is not None and r.status < 500 for r in client.records):
         h.api_note = "no WordPress REST API found"
+    return ""
+
+
+def probe_roots(client: Client, url: str) -> str:
+    """The first of the site's usual REST roots (/wp-json/, ?rest_route=/) that answers as
+    WordPress does; "" for none. The crawl and `discover` knock the same way."""
+    for root in wp.candidate_roots(url):
+        with client.purpose("discovery"):
+            if wp.probe(client.get, root):
+                return root
     return ""
 
 

@@ -37,6 +37,22 @@ MAIN_FEED_PATHS = frozenset(
 )
 
 
+def own_feeds(announced: Sequence[tuple[str, Sequence[str]]], site_url: str) -> list[list[str]]:
+    """For each (column id, feeds a section page of that column announces), the feeds that
+    are the column's own: not the site's main feed, not a comment feed, and announced for no
+    other column (a home feed on every page is none of theirs). Used by the crawl and by
+    `discover`, so the two never disagree on a section's feed."""
+    owners = Counter(f for _, f in {(column, f) for column, feeds in announced for f in feeds})
+    return [
+        [
+            f
+            for f in feeds
+            if owners[f] == 1 and not is_main_feed(f, site_url) and "comment" not in f.lower()
+        ]
+        for _, feeds in announced
+    ]
+
+
 def is_main_feed(url: str, site_url: str) -> bool:
     """The feed at the site's root feed path (or WordPress's ?feed=rss2 on the root)."""
     feed, site = urlsplit(canonical_url(url)), urlsplit(canonical_url(site_url))
