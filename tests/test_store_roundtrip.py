@@ -4,6 +4,7 @@ store's own reads where it has one, else through its rows. A Store on tmp_path, 
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime
 
 import pytest
@@ -13,6 +14,7 @@ from auditor.store import Store
 from auditor.types import (
     Coverage,
     CoverageJoin,
+    CoverageSpan,
     NewCrawl,
     Outlet,
     OutletState,
@@ -371,3 +373,244 @@ def test_count_undated_counts_live_undated_articles_of_the_outlet(store):
         store.count_undated(cid, "o", 5)
     row = crawl_row(store, cid)
     assert (row["undated"], row["skipped"]) == (2, 5)
+
+
+# -- terms and sections -------------------------------------------------------------------
+
+
+def test_save_terms_upserts_by_origin_and_replaces_rest_terms_when_asked(store):
+    cd = Term("category", "Công đoàn", "cong-doan", 7, "https://bao.vn/cd/")
+    tag = Term("tag", "Pháp luật", "phap-luat", 9, "")
+    feed_cat = Term("category", "Công đoàn")
+    with store.transaction():
+        store.save_terms("o", [("rest", cd), ("rest", tag), ("feed", feed_cat)], at(1), False)
+        store.save_terms("x", [("rest", tag)], at(1), False)
+    assert sorted(store.known_terms("o"), key=repr) == sorted([cd, tag, feed_cat], key=repr)
+    # same key again: replaced in place, not doubled
+    renamed = Term("category", "Công đoàn", "cd", 8, "L2")
+    with store.transaction():
+        store.save_terms("o", [("rest", renamed)], at(2), False)
+    assert sorted(store.known_terms("o"), key=repr) == sorted([renamed, tag, feed_cat], key=repr)
+    # replace_rest: this outlet's REST terms before go, its feed terms and others' stay
+    with store.transaction():
+        store.save_terms("o", [], at(3), True)
+    assert store.known_terms("o") == [feed_cat]
+    assert store.known_terms("x") == [tag]
+    rows = store._q("SELECT origin, seen_at, slug, term_id, link FROM terms WHERE outlet_id='o'")
+    assert rows == [
+        {"origin": "feed", "seen_at": stamp(1), "slug": "", "term_id": None, "link": ""}
+    ]
+
+
+def test_sections_in_and_outside_a_crawl(store):
+    with store.transaction():
+        store.save_outlet(update())
+        store.put_sections("o", [SectionSeen("cd", "https://bao.vn/cd/", "menu")], at(1))
+    store.save_sections(
+        "o",
+        [
+            SectionSeen("cd", "https://bao.vn/cd/", "nav"),
+            SectionSeen("pl", "https://bao.vn/pl/", "footer"),
+        ],
+        at(2),
+    )
+    rows = store._q("SELECT * FROM sections ORDER BY column_id")
+    assert rows == [
+        {
+            "outlet_id": "o",
+            "column_id": "cd",
+            "url": "https://bao.vn/cd/",
+            "evidence": "nav",
+            "found_at": stamp(2),
+        },
+        {
+            "outlet_id": "o",
+            "column_id": "pl",
+            "url": "https://bao.vn/pl/",
+            "evidence": "footer",
+            "found_at": stamp(2),
+        },
+    ]
+    assert store.outlet_state("o").sections == (
+        ("cd", "https://bao.vn/cd/"),
+        ("pl", "https://bao.vn/pl/"),
+    )
+
+
+def test_save_sections_opens_its_own_transaction(store):
+    # inside a caller's transaction its BEGIN is refused: proof it begins one of its own
+    with store.transaction(), pytest.raises(sqlite3.OperationalError, match="within"):
+        store.save_sections("o", [SectionSeen("cd", "u", "menu")], at(1))
+
+
+# -- articles -----------------------------------------------------------------------------
+
+
+def test_articles_matching_by_url_or_key_oldest_first(store):
+    a = add_article(store, "https://bao.vn/a.html", title="A")
+    b = add_article(store, "https://bao.vn/b.html", title="B")
+    c = add_article(store, "https://bao.vn/c.html", outlet_id="x")
+    with store.transaction():
+        store.save_keys("o", a, {"guid:1"})
+        store.save_keys("o", b, {"wp:5", "url:b"})
+        store.save_keys("x", c, {"wp:5"})
+    ids = lambda rows: [r["id"] for r in rows]  # noqa: E731
+    assert ids(store.articles_matching("o", "https://bao.vn/a.html", set())) == [a]
+    assert ids(store.articles_matching("o", "none", {"wp:5"})) == [b]
+    assert ids(store.articles_matching("o", "https://bao.vn/b.html", {"guid:1"})) == [a, b]
+    assert ids(store.articles_matching("o", "none", {"nope"})) == []
+    assert ids(store.articles_matching("x", "none", {"wp:5"})) == [c]
+    # a key saved again moves to the new article
+    with store.transaction():
+        store.save_keys("o", a, {"wp:5"})
+    assert ids(store.articles_matching("o", "none", {"wp:5"})) == [a]
+
+
+def test_update_article_and_mark_removed(store):
+    a = add_article(store, "https://bao.vn/a.html", title="A", wp_id=3, sources='["rest"]')
+    b = add_article(store, "https://bao.vn/b.html", wp_id=4, sources='["rss","rest"]')
+    add_article(store, "https://bao.vn/c.html", wp_id=5, sources='["rss"]')
+    add_article(store, "https://bao.vn/d.html", sources='["rest"]')
+    add_article(store, "https://x.vn/e.html", outlet_id="x", wp_id=6, sources='["rest"]')
+    assert store.live_rest_posts("o") == {a: 3, b: 4}
+    with store.transaction():
+        store.update_article(a, {"title": "A2"})
+        store.mark_removed([b], at(4))
+    assert store.live_rest_posts("o") == {a: 3}
+    rows = {r["id"]: r for r in store._q("SELECT * FROM articles")}
+    assert (rows[a]["title"], rows[a]["removed_at"]) == ("A2", None)
+    assert rows[b]["removed_at"] == stamp(4)
+
+
+def test_fold_articles_moves_keys_and_corrections_and_drops_derived_rows(store):
+    keep = add_article(store, "https://bao.vn/a.html", title="A")
+    old1 = add_article(store, "https://bao.vn/b.html", title="B")
+    old2 = add_article(store, "https://bao.vn/c.html", title="C")
+    other = add_article(store, "https://bao.vn/d.html", title="D")
+    with store.transaction():
+        store.save_keys("o", keep, {"k:a"})
+        store.save_keys("o", old1, {"k:b"})
+        store.save_keys("o", old2, {"k:c"})
+        store.save_keys("o", other, {"k:d"})
+        for i in (keep, old1, old2, other):
+            store.db["predictions"].insert({"article_id": i, "labels": "[]"})
+            store.db["article_columns"].insert(
+                {"article_id": i, "outlet_id": "o", "column_id": "cd"}
+            )
+        # keep has no correction: old1's moves to it; old2's then goes (keep has one now)
+        store.db["corrections"].insert({"article_id": old1, "labels": '["b"]', "by": "p"})
+        store.db["corrections"].insert({"article_id": old2, "labels": '["c"]', "by": "p"})
+        store.db["corrections"].insert({"article_id": other, "labels": '["d"]', "by": "p"})
+        store.fold_articles({"id": keep, "title": "merged", "aliases": '["b","c"]'}, [old1, old2])
+    arts = store._q("SELECT id, title, aliases FROM articles ORDER BY id")
+    assert arts == [
+        {"id": keep, "title": "merged", "aliases": '["b","c"]'},
+        {"id": other, "title": "D", "aliases": "[]"},
+    ]
+    keys = {r["key"]: r["article_id"] for r in store._q("SELECT * FROM article_keys")}
+    assert keys == {"k:a": keep, "k:b": keep, "k:c": keep, "k:d": other}
+    corr = {r["article_id"]: r["labels"] for r in store._q("SELECT * FROM corrections")}
+    assert corr == {keep: '["b"]', other: '["d"]'}
+    for table in ("predictions", "article_columns"):
+        left = sorted(r["article_id"] for r in store._q(f"SELECT article_id FROM {table}"))
+        assert left == sorted([keep, other]), table
+
+
+def test_fold_keeps_the_kept_rows_own_correction(store):
+    keep = add_article(store, "https://bao.vn/a.html")
+    old = add_article(store, "https://bao.vn/b.html")
+    with store.transaction():
+        store.db["corrections"].insert({"article_id": keep, "labels": '["a"]'})
+        store.db["corrections"].insert({"article_id": old, "labels": '["b"]'})
+        store.fold_articles({"id": keep, "title": "T"}, [old])
+    corr = {r["article_id"]: r["labels"] for r in store._q("SELECT * FROM corrections")}
+    assert corr == {keep: '["a"]'}
+    assert [r["id"] for r in store._q("SELECT id FROM articles")] == [keep]
+
+
+# -- coverage -----------------------------------------------------------------------------
+
+
+def put_span(store, column, source, start, end, scope="feed", outlet="o") -> int:
+    with store.transaction():
+        return (
+            store.db["coverage"]
+            .insert(
+                {
+                    "outlet_id": outlet,
+                    "column_id": column,
+                    "source": source,
+                    "start": stamp(start),
+                    "end": stamp(end),
+                    "scope": scope,
+                }
+            )
+            .last_pk
+        )
+
+
+def test_save_coverage_span_inserts_a_new_row(store):
+    with store.transaction():
+        store.save_coverage_span("o", CoverageJoin(Coverage("cd", at(1), at(3), "rss", "feed")))
+    assert coverage_rows(store) == [(1, "cd", "rss", stamp(1), stamp(3), "feed")]
+    assert store._q("SELECT outlet_id FROM coverage") == [{"outlet_id": "o"}]
+
+
+def test_save_coverage_span_widens_the_kept_row_and_deletes_the_swallowed(store):
+    a = put_span(store, "cd", "rss", 1, 3)
+    b = put_span(store, "cd", "rss", 3, 5)
+    c = put_span(store, "cd", "rss", 5, 7)
+    d = put_span(store, "cd", "rss", 10, 12)
+    wide = Coverage("cd", at(1), at(8), "rss", "feed2")
+    with store.transaction():
+        store.save_coverage_span("o", CoverageJoin(wide, keep=a, drop=(b, c)))
+    assert coverage_rows(store) == [
+        (a, "cd", "rss", stamp(1), stamp(8), "feed2"),
+        (d, "cd", "rss", stamp(10), stamp(12), "feed"),
+    ]
+
+
+def test_coverage_touching_finds_overlapping_and_touching_spans_of_a_decided_scope(store):
+    a = put_span(store, "cd", "rss", 1, 3)
+    b = put_span(store, "cd", "rss", 5, 7)
+    put_span(store, "cd", "rss", 9, 11)  # after
+    put_span(store, "cd", "rss", 2, 6, scope=None)  # undecided scope
+    put_span(store, "cd", "rest", 2, 6)  # other source
+    put_span(store, "pl", "rss", 2, 6)  # other column
+    put_span(store, "cd", "rss", 2, 6, outlet="x")  # other outlet
+    got = store.coverage_touching("o", Coverage("cd", at(3), at(5), "rss"))
+    assert got == [CoverageSpan(a, at(1), at(3)), CoverageSpan(b, at(5), at(7))]
+    assert store.coverage_touching("o", Coverage("cd", at(8), at(8, 12), "rss")) == []
+
+
+def test_withdraw_coverage_removes_only_the_named_pairs(store):
+    put_span(store, "cd", "rss", 1, 3)
+    put_span(store, "cd", "rss", 4, 6)
+    keep1 = put_span(store, "cd", "rest", 1, 3)
+    keep2 = put_span(store, "pl", "rss", 1, 3)
+    keep3 = put_span(store, "cd", "rss", 1, 3, outlet="x")
+    with store.transaction():
+        store.withdraw_coverage("o", [("cd", "rss")])
+    assert [r[0] for r in coverage_rows(store)] == [keep1, keep2, keep3]
+
+
+def test_extend_coverage_stretches_the_latest_span_of_each_column_for_the_source(store):
+    early = put_span(store, "cd", "rss", 1, 3)
+    late = put_span(store, "cd", "rss", 4, 6)
+    pl = put_span(store, "pl", "rss", 2, 5)
+    beyond = put_span(store, "tt", "rss", 1, 20)  # already past the new end: stays
+    rest = put_span(store, "cd", "rest", 1, 6)
+    other = put_span(store, "cd", "rss", 1, 6, outlet="x")
+    with store.transaction():
+        store.save_outlet(update())
+        store.extend_coverage("o", ["rss"], at(10))
+    ends = {r[0]: r[4] for r in coverage_rows(store)}
+    assert ends == {
+        early: stamp(3),
+        late: stamp(10),
+        pl: stamp(10),
+        beyond: stamp(20),
+        rest: stamp(6),
+        other: stamp(6),
+    }
+    assert store.outlet_state("o").coverage_end == {"rss": at(20), "rest": at(6)}
