@@ -280,17 +280,6 @@ class ColumnRows:
                 pk="article_id",
             )
 
-    def article_topics(self) -> dict[int, dict]:
-        """Per article: the model's prediction (labels, probabilities, version) and a
-        person's correction, where either exists."""
-        rows = self._q(
-            "SELECT a.id, p.model_version, p.probabilities, p.labels, c.labels AS corrected "
-            "FROM articles a LEFT JOIN predictions p ON p.article_id = a.id "
-            "LEFT JOIN corrections c ON c.article_id = a.id "
-            "WHERE p.article_id IS NOT NULL OR c.article_id IS NOT NULL"
-        )
-        return {r["id"]: r for r in rows}
-
     def weak_labels(self) -> list[dict]:
         """Articles with a label from the store: a person's correction, else the columns
         the article was filed in."""

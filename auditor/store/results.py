@@ -193,12 +193,6 @@ class ResultRows:
         with self.transaction():
             self.db["schedule"].upsert(row, pk="job_id")
 
-    def last_crawl(self, outlet_id: str) -> dict | None:
-        rows = self._q(
-            "SELECT * FROM crawls WHERE outlet_id = ? ORDER BY id DESC LIMIT 1", (outlet_id,)
-        )
-        return rows[0] if rows else None
-
     def last_success(self, outlet_id: str) -> str | None:
         rows = self._q(
             "SELECT max(started_at) AS at FROM crawls WHERE outlet_id = ? AND status != 'error'",
@@ -243,13 +237,6 @@ class ResultRows:
                     "error": error,
                 }
             )
-
-    def banner_checks(self, outlet_id: str, until: datetime | None = None) -> list[dict]:
-        return self._q(
-            "SELECT * FROM banner_checks WHERE outlet_id = ? AND "
-            "(? IS NULL OR checked_at <= ?) ORDER BY checked_at",
-            (outlet_id, iso(until), iso(until)),
-        )
 
 
 _WEEK_FIELDS = (
