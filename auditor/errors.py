@@ -77,3 +77,7 @@ class ModelError(AuditorError):
 class InputError(AuditorError):
     """What the person asked for cannot be done as given; the message names the thing
     (a file, an id, an option) and the problem."""
+
+
+class NoAuditRun(AuditorError):
+    """Nothing to export: no audit run has been stored yet."""

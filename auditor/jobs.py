@@ -16,6 +16,7 @@ from auditor.clock import utcnow
 from auditor.config import fingerprint
 from auditor.crawl.discover import Discovery, discover
 from auditor.crawl.run import CrawlReport, crawl, select_outlets
+from auditor.errors import NoAuditRun
 from auditor.fetch import Fetcher
 from auditor.labels import local_time
 from auditor.rules import audit
@@ -79,10 +80,6 @@ def reaudit(
     if between:
         between()
     return report, run_audit(config, store, [outlet_id], now=now)
-
-
-class NoAuditRun(Exception):
-    """Nothing to export: no audit run has been stored yet."""
 
 
 def pick_runs(

@@ -4,6 +4,14 @@ Each feed is one outlet on its own loopback address (127.x.y.z), answering after
 latency; both tools poll every feed cold (empty store), then warm (nothing changed). The
 server counts every request by kind (feed, homepage, robots, ...) and status.
 
+Measured two ways, each tool cold then warm:
+* as commands: each poll is a fresh process, start-up and imports included (reader's is a
+  three-line script calling update_feeds; the auditor's is `auditor crawl --poll`);
+* in one process: the library calls alone, imports done before the clock starts
+  (reader.update_feeds; auditor.crawl.run.crawl with poll=True).
+Then `auditor crawl` without --poll, the full crawl (menus and feed history), for the
+record: it asks what reader never does.
+
     pip install '.[bench]'          # reader, a bench-only dependency
     python3 bench/bench_peer.py     # 300 feeds, 50 ms, 8 workers (the setting)
     python3 bench/bench_peer.py --feeds 30   # a quick check
@@ -37,9 +45,14 @@ def main() -> None:
         tempfile.TemporaryDirectory() as tmp,
     ):
         feeds = [fleet.url(i) + "feed/" for i in range(args.feeds)]
+        config = write_auditor_config(feeds, args, tmp)
         fleet.stats()
-        result["runs"]["reader"] = run_reader(feeds, args.workers, tmp, fleet)
-        result["runs"]["auditor"] = run_auditor(feeds, args, tmp, fleet)
+        runs = result["runs"]
+        runs["reader, command"] = run_reader_command(feeds, args.workers, tmp, fleet)
+        runs["auditor, command"] = run_auditor(config, tmp, "poll", fleet, "crawl", "--poll")
+        runs["reader, in process"] = run_reader(feeds, args.workers, tmp, fleet)
+        runs["auditor, in process"] = run_auditor_in_process(config, tmp, fleet)
+        runs["auditor full crawl, command"] = run_auditor(config, tmp, "full", fleet, "crawl")
     report(result)
     print("written:", sites.write_result(args.name, result))
 
@@ -54,14 +67,17 @@ def parse_args() -> argparse.Namespace:
     return p.parse_args()
 
 
-def run_reader(feeds: list[str], workers: int, tmp: str, fleet) -> dict:
+def _reader():
     try:
-        from reader import make_reader
+        import reader
     except ImportError:
         sys.exit("reader is not installed: pip install '.[bench]' (or pip install reader)")
-    import reader as reader_pkg
+    return reader
 
-    r = make_reader(os.path.join(tmp, "reader.sqlite"))
+
+def run_reader(feeds: list[str], workers: int, tmp: str, fleet) -> dict:
+    reader_pkg = _reader()
+    r = reader_pkg.make_reader(os.path.join(tmp, "reader-in-process.sqlite"))
     for url in feeds:
         r.add_feed(url)
     runs = {"version": reader_pkg.__version__}
@@ -74,17 +90,47 @@ def run_reader(feeds: list[str], workers: int, tmp: str, fleet) -> dict:
     return runs
 
 
-def run_auditor(feeds: list[str], args, tmp: str, fleet) -> dict:
-    config, db = os.path.join(tmp, "peer.yaml"), os.path.join(tmp, "peer.db")
+READER_POLL = (  # what a cron job polling with reader would run
+    "import sys\n"
+    "from reader import make_reader\n"
+    "r = make_reader(sys.argv[1])\n"
+    "r.update_feeds(workers=int(sys.argv[2]), scheduled=False)\n"
+    "r.close()\n"
+)
+
+
+def run_reader_command(feeds: list[str], workers: int, tmp: str, fleet) -> dict:
+    reader_pkg = _reader()
+    db = os.path.join(tmp, "reader-command.sqlite")
+    r = reader_pkg.make_reader(db)
+    for url in feeds:
+        r.add_feed(url)
+    r.close()
+    runs = {"version": reader_pkg.__version__}
+    for phase in ("cold", "warm"):
+        child = sites.run_child([sys.executable, "-c", READER_POLL, db, str(workers)])
+        if child["exit"] != 0:
+            sys.exit(f"reader failed: {child['stderr']}")
+        runs[phase] = {"wall_s": child["wall_s"], "peak_mb": child["peak_mb"], **fleet.stats()}
+    return runs
+
+
+def write_auditor_config(feeds: list[str], args, tmp: str) -> str:
+    config = os.path.join(tmp, "peer.yaml")
     outlets = [
         sites.outlet_entry(i, url.removesuffix("feed/"), feeds=[url], wordpress=False)
         for i, url in enumerate(feeds)
     ]
     http = {"concurrency": args.workers, "per_host_delay_s": args.per_host_delay}
     sites.write_config(config, outlets, http, {"classify": False})
+    return config
+
+
+def run_auditor(config: str, tmp: str, name: str, fleet, *command: str) -> dict:
+    db = os.path.join(tmp, f"auditor-{name}.db")
     runs = {}
     for phase in ("cold", "warm"):
-        child = sites.run_child(sites.auditor_argv(config, db, "-q", "crawl"), sites.auditor_env())
+        child = sites.run_child(sites.auditor_argv(config, db, "-q", *command), sites.auditor_env())
         if child["exit"] not in (0, 1):
             sys.exit(f"auditor crawl failed: {child['stderr']}")
         runs[phase] = {
@@ -96,21 +142,40 @@ def run_auditor(feeds: list[str], args, tmp: str, fleet) -> dict:
     return runs
 
 
+def run_auditor_in_process(config_path: str, tmp: str, fleet) -> dict:
+    from auditor import config as config_mod
+    from auditor.crawl.run import crawl
+    from auditor.store import Store
+
+    config = config_mod.load(config_path)
+    store = Store(os.path.join(tmp, "auditor-in-process.db"))
+    runs = {}
+    for phase in ("cold", "warm"):
+        started = time.perf_counter()
+        crawl(config, store, poll=True)
+        runs[phase] = {"wall_s": round(time.perf_counter() - started, 3), **fleet.stats()}
+    store.close()
+    return runs
+
+
 def report(result: dict) -> None:
     m, s = result["machine"], result["settings"]
     print(
         f"machine: {m['cpus']} cpus, {m['cpu']}, load {m['load_average_1_5_15']}, {m['when_utc']}"
     )
     print(f"{s['feeds']} feeds, {s['latency'] * 1000:.0f} ms latency, {s['workers']} workers")
-    reader, auditor = result["runs"]["reader"], result["runs"]["auditor"]
-    for phase in ("cold", "warm"):
-        a, r = auditor[phase], reader[phase]
-        print(
-            f"{phase}: reader {r['wall_s']:.2f} s, {r['requests']} requests {r['by_kind']} | "
-            f"auditor {a['wall_s']:.2f} s, {a['requests']} requests {a['by_kind']} | "
-            f"ratio {a['wall_s'] / r['wall_s']:.2f}x"
-        )
-    print("statuses:", {k: v["by_kind_status"] for k, v in auditor.items() if k != "exit"})
+    runs = result["runs"]
+    pairs = [("command", "reader, command", "auditor, command")]
+    pairs += [("in process", "reader, in process", "auditor, in process")]
+    pairs += [("full crawl", "reader, command", "auditor full crawl, command")]
+    for label, r_key, a_key in pairs:
+        for phase in ("cold", "warm"):
+            r, a = runs[r_key][phase], runs[a_key][phase]
+            print(
+                f"{label:10} {phase}: reader {r['wall_s']:.2f} s, {r['requests']} requests "
+                f"| auditor {a['wall_s']:.2f} s, {a['requests']} requests {a['by_kind']} "
+                f"| ratio {a['wall_s'] / r['wall_s']:.2f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -162,7 +162,7 @@ def build_store(config_path: str, db: str, args) -> dict:
     adapter = sites.InMemoryAdapter(LazySites(per_outlet))
     store = Store(db)
     fetcher = Fetcher(config.http, store.validators(), robots=store.robots())
-    fetcher.session.mount("http://", adapter)
+    fetcher.mount("http://", adapter)
     started = time.perf_counter()
     as_of = datetime(2019, 10, 14, tzinfo=UTC)
     reports = crawl(config, store, fetcher=fetcher, now=lambda: as_of)

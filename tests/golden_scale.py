@@ -110,7 +110,7 @@ def build_store() -> None:
     }
     store = Store(db)
     fetcher = Fetcher(config.http, store.validators(), robots=store.robots())
-    fetcher.session.mount("http://", sites.InMemoryAdapter(made))
+    fetcher.mount("http://", sites.InMemoryAdapter(made))
     crawled_at = datetime(2018, 2, 10, tzinfo=UTC)
     crawl(config, store, fetcher=fetcher, now=lambda: crawled_at)
     _rare_cases(store, config)

@@ -90,5 +90,6 @@ def test_every_command_is_in_the_readme():
     from auditor.cli import cli
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    cli.load_all()
     for name in cli.commands:
         assert f"`{name}" in readme, name

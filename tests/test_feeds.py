@@ -66,3 +66,12 @@ def test_entity_declarations_are_refused():
 def test_garbage_is_a_parse_error(body):
     with pytest.raises(ParseError, match="not a feed"):
         parse_feed(body, "u")
+
+
+def test_a_body_naming_a_local_file_is_not_that_file(tmp_path):
+    # an outlet answering with the path of a file on the auditor's machine: the body is
+    # parsed as the bytes it is, never opened as a file name (feedparser would)
+    local = tmp_path / "local-feed.xml"
+    local.write_text(RSS.format(enc="UTF-8", title="Bí mật"), encoding="utf-8")
+    with pytest.raises(ParseError):
+        parse_feed(str(local).encode(), "https://bao.vn/rss")

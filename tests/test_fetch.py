@@ -221,3 +221,34 @@ def test_robots_txt_is_remembered_for_a_day(serve):
     with pytest.raises(RobotsDenied):
         c.get(server.url + "/private/y")
     assert "/robots.txt" not in server.site.log
+
+
+def test_no_credentials_are_sent_to_an_outlet(serve, tmp_path, monkeypatch):
+    # a ~/.netrc naming the outlet's host, and a user:password written in its link:
+    # neither reaches the outlet
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login ops password secret\n", encoding="utf-8")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    route = counter_route([(200, b"ok", {})])
+    server = serve(site_with(**{"/page": route}))
+    c = client()
+    c.get(server.url + "/page")
+    c.get(server.url.replace("http://", "http://ops:secret@") + "/page?again=1")
+    assert len(route.seen) == 2
+    assert all("Authorization" not in headers for headers in route.seen)
+
+
+def test_an_outlets_requests_to_one_host_share_one_connection(serve):
+    ports = []
+
+    def route(h):
+        ports.append(h.client_address[1])  # the client's side of the TCP connection
+        h.send(200, b"ok", "text/plain")
+
+    server = serve(FakeSite(routes={"/robots.txt": route, "/a": route, "/b": route}))
+    c = client()
+    c.get(server.url + "/a")  # robots.txt first, then /a
+    c.get(server.url + "/b")
+    assert len(ports) == 3 and len(set(ports)) == 1
+    c.close()

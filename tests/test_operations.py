@@ -68,6 +68,16 @@ def test_locks_block_others_and_expire(tmp_path):
     assert store._q("SELECT count(*) AS n FROM locks")[0]["n"] == 0
 
 
+def test_locks_taken_together_leave_the_held_ones_to_their_holder(tmp_path):
+    store = Store(tmp_path / "a.db")
+    assert store.acquire_locks(["crawl:b"], "you", 60, NOW) == {}
+    held = store.acquire_locks(["crawl:a", "crawl:b", "crawl:c"], "me", 60, NOW)
+    assert list(held) == ["crawl:b"] and held["crawl:b"]["owner"] == "you"
+    owners = {r["name"]: r["owner"] for r in store._q("SELECT name, owner FROM locks")}
+    assert owners == {"crawl:a": "me", "crawl:b": "you", "crawl:c": "me"}
+    assert store.acquire_locks(["crawl:a"], "me", 60, NOW) == {}  # its own: kept
+
+
 def test_lock_of_a_dead_process_is_taken_over(tmp_path):
     import subprocess
 

@@ -9,19 +9,23 @@ a path, an id, an input file), told in one line; 70 a bug (the traceback only wi
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 import traceback
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 
-from auditor import __version__, jobs, logs
+from auditor import __version__, logs
 from auditor import config as config_mod
-from auditor.classify import model as classify
 from auditor.errors import AuditorError, ConfigError, InputError, ModelError, StoreError
 from auditor.store import Store
+
+if TYPE_CHECKING:
+    from auditor.classify.model import Model
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 log = logging.getLogger("auditor.cli")
@@ -71,13 +75,17 @@ class State:
         # the model commands need no config; one that is named or present must be valid
         if self.config_given or Path(self.config_path).exists():
             self.config  # noqa: B018
+        from auditor.classify import model as classify  # numpy: only commands that classify
+
         config_dir = Path(self.config_path).resolve().parent
         try:
             return classify.locate(self.models_dir, config_dir)
         except ModelError as e:
             raise InputError(str(e)) from None
 
-    def model(self) -> classify.Model:
+    def model(self) -> Model:
+        from auditor.classify import model as classify
+
         return classify.load_or_rebuild(self.models(), say=lambda m: click.echo(m, err=True))
 
 
@@ -89,7 +97,34 @@ def _setup_logging(verbose: int, quiet: int, as_json: bool) -> None:
     logs.setup(max(level, logging.DEBUG), as_json)
 
 
-@click.group(context_settings=CONTEXT)
+class LazyGroup(click.Group):
+    """Each family of commands is imported when one of its commands runs (all of them for
+    --help): `auditor crawl --poll` starts without the classifier, the reports and the
+    scheduler, a third of its start-up otherwise."""
+
+    FAMILIES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "core": ("crawl", "audit", "reaudit", "export", "status", "demo", "init"),
+        "ops": ("banner", "discover", "schedule", "alerts"),
+        "topics": ("model", "classify", "label", "review"),
+        "report": ("report",),
+    }
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        for family, names in self.FAMILIES.items():
+            if name in names and name not in self.commands:
+                importlib.import_module(f"auditor.cli.{family}")
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self.load_all()
+        return super().list_commands(ctx)
+
+    def load_all(self) -> None:
+        for family in self.FAMILIES:
+            importlib.import_module(f"auditor.cli.{family}")
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="auditor")
 @click.option(
     "--config",
@@ -163,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"config error: {e}", 2)
     except InputError as e:
         return _fail(f"error: {e}", 2)
-    except (jobs.NoAuditRun, AuditorError) as e:
+    except AuditorError as e:
         return _fail(f"error: {e}", 1)
     except OSError as e:  # a file or folder the person named cannot be read or written
         where = f"{e.filename}: " if e.filename else ""

@@ -20,7 +20,6 @@ import click
 from auditor import clock, jobs, logs, outfile, shipped
 from auditor import export as export_mod
 from auditor import labels as labels_mod
-from auditor.classify import stored as topics
 from auditor.cli.base import (
     CONTEXT,
     State,
@@ -46,16 +45,23 @@ from auditor.types import OutletStatus
 
 @cli.command("crawl", context_settings=CONTEXT)
 @outlet_option
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Only what is new: no homepage unless the feeds must be found, no older feed "
+    "pages than the last crawl reached, no complete WordPress listing once one exists. "
+    "Menus and history wait for the next full crawl (the default).",
+)
 @json_option
 @pass_state
-def crawl_cmd(state: State, outlets: tuple[str, ...], as_json: bool) -> None:
+def crawl_cmd(state: State, outlets: tuple[str, ...], poll: bool, as_json: bool) -> None:
     """Read each enabled outlet's feeds and WordPress API into the store.
 
     Example: auditor crawl --outlet laodong
     """
     ids = outlet_ids(state, outlets)
     store = state.store()
-    reports = _crawl_with_progress(state, store, ids)
+    reports = _crawl_with_progress(state, store, ids, poll)
     _classify_after_crawl(state, store)
     _print_crawl(reports, as_json)
     if any(r.status != "ok" for r in reports):
@@ -65,19 +71,23 @@ def crawl_cmd(state: State, outlets: tuple[str, ...], as_json: bool) -> None:
 def _classify_after_crawl(state: State, store: Store) -> None:
     if not state.config.crawl.classify:
         return
+    from auditor.classify import stored as topics  # numpy: only when the crawl classifies
+
     try:
         topics.classify_stored(store, state.model())
     except ModelError as e:
         click.echo(f"articles not classified: {e}", err=True)
 
 
-def _crawl_with_progress(state: State, store: Store, ids: list[str]) -> list[CrawlReport]:
+def _crawl_with_progress(
+    state: State, store: Store, ids: list[str], poll: bool = False
+) -> list[CrawlReport]:
     total = len(ids) or sum(o.enabled for o in state.config.outlets)
     if not sys.stderr.isatty():
-        return crawl(state.config, store, ids)
+        return crawl(state.config, store, ids, poll=poll)
     bar = click.progressbar(length=total, label="Crawling", file=sys.stderr)
     with bar, logs.progress_line():
-        return crawl(state.config, store, ids, on_done=lambda _: bar.update(1))
+        return crawl(state.config, store, ids, on_done=lambda _: bar.update(1), poll=poll)
 
 
 def _print_crawl(reports: list[CrawlReport], as_json: bool) -> None:

@@ -91,9 +91,12 @@ def _page_date(crawl: OutletCrawl, article: Article, feed_url: str) -> Article:
 
 def _more_pages(crawl: OutletCrawl, url: str, pages: list[FeedPage]) -> bool:
     """Follow WordPress's ?paged=N until the end, or until it meets what was seen before,
-    or reaches back before the campaign (older posts are no week's evidence)."""
+    or reaches back before the campaign (older posts are no week's evidence). A poll pages
+    only to meet what was seen before: a feed's history is a full crawl's."""
     seen = {a.url for a in pages[0].articles}
     seen_until = crawl.state.coverage_end.get(f"feed:{url}")
+    if crawl.settings.poll and seen_until is None:
+        return False
     before = _first_week_start(crawl.settings)
     for n in range(2, crawl.settings.max_feed_pages + 1):
         oldest = min((p.oldest for p in pages if p.oldest), default=None)

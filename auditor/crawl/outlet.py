@@ -29,9 +29,12 @@ class Settings:
     max_section_pages: int
     max_article_pages: int
     full_listing_every: timedelta  # a complete REST listing (and the homepage) this often
+    # A poll asks only what is new: no homepage unless the feeds or the API must be found,
+    # no older feed pages than the last crawl reached, no complete listing once one exists.
+    poll: bool = False
 
     @classmethod
-    def of(cls, config: Config) -> Settings:
+    def of(cls, config: Config, *, poll: bool = False) -> Settings:
         http = config.http
         return cls(
             campaign=config.campaign,
@@ -41,6 +44,7 @@ class Settings:
             max_section_pages=http.max_section_pages,
             max_article_pages=http.max_article_pages,
             full_listing_every=timedelta(days=config.crawl.full_listing_every_days),
+            poll=poll,
         )
 
 

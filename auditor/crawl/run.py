@@ -7,6 +7,7 @@ and never stops the others.
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import os
 import socket
@@ -15,7 +16,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,7 +28,7 @@ from auditor.crawl import wordpress as rest
 from auditor.crawl.outlet import OutletCrawl, Settings
 from auditor.crawl.save import save_harvest
 from auditor.errors import FetchError, NotModified, ParseError
-from auditor.fetch import PURPOSES, Client, Fetcher
+from auditor.fetch import PURPOSES, Client, Fetcher, outlet_urls
 from auditor.parse import wordpress as wp
 from auditor.parse.feeds import parse_feed
 from auditor.parse.homepage import Page, decode_html, menu_sections, read_page
@@ -62,15 +63,17 @@ def crawl(
     stop: threading.Event | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    poll: bool = False,
 ) -> list[CrawlReport]:
     """Crawl the outlets concurrently; each outlet under a lock in the store, so that two
-    processes (the scheduler and a shell command) never crawl one outlet at once."""
+    processes (the scheduler and a shell command) never crawl one outlet at once. poll:
+    only what is new (outlet.Settings.poll)."""
     outlets = select_outlets(config, outlet_ids)
     own = fetcher is None
     fetcher = fetcher or Fetcher(
         config.http, store.validators(), robots=store.robots(), now=now, stop=stop
     )
-    run = _Run(config, store, fetcher, now, on_done)
+    run = _Run(config, store, fetcher, now, on_done, poll)
     try:
         run.go(outlets, sleep, clock)
     except BaseException:
@@ -85,9 +88,9 @@ def crawl(
 
 
 class _Run:
-    def __init__(self, config, store, fetcher, now, on_done):
+    def __init__(self, config, store, fetcher, now, on_done, poll=False):
         self.config, self.store, self.fetcher, self.now = config, store, fetcher, now
-        self.settings = Settings.of(config)  # what each outlet's crawl reads by
+        self.settings = Settings.of(config, poll=poll)  # what each outlet's crawl reads by
         self.on_done = on_done
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.reports: list[CrawlReport] = []
@@ -97,10 +100,14 @@ class _Run:
     def go(self, outlets: list[Outlet], sleep, clock=time.monotonic) -> None:
         pending = list(outlets)
         deadline = clock() + self.config.schedule.lock_wait_s
-        with ThreadPoolExecutor(max_workers=self.config.http.concurrency) as pool:
+        workers = self.config.http.concurrency
+        with (
+            ThreadPoolExecutor(max_workers=workers) as pool,
+            _RobotsLane(self.fetcher, workers, outlets) as self.robots,
+        ):
             futures: dict = {}
             while pending:
-                pending = [o for o in pending if not self._start(o, pool, futures)]
+                pending = self._start(pending, pool, futures)
                 self._collect(futures, block=False)
                 if pending and (clock() > deadline or self.fetcher.stop.is_set()):
                     for o in pending:
@@ -120,31 +127,38 @@ class _Run:
                     sleep(1)
             self._collect(futures, block=True)
 
-    def _start(self, outlet: Outlet, pool, futures: dict) -> bool:
-        lock = f"crawl:{outlet.id}"
-        holder = self.store.acquire_lock(
-            lock, self.owner, self.config.schedule.lock_ttl_s, self.now()
+    def _start(self, outlets: list[Outlet], pool, futures: dict) -> list[Outlet]:
+        """Start every outlet whose lock is free (all taken in one transaction); returns
+        those another process is crawling."""
+        names = {o.id: f"crawl:{o.id}" for o in outlets}
+        holders = self.store.acquire_locks(
+            list(names.values()), self.owner, self.config.schedule.lock_ttl_s, self.now()
         )
-        if holder is not None:
-            if outlet.id not in self.waiting_said:
-                self.waiting_said.add(outlet.id)
-                log.warning(
-                    "%s: waiting: being crawled by pid %s on %s since %s",
-                    outlet.id,
-                    holder["pid"],
-                    holder["host"],
-                    holder["acquired_at"],
-                )
-            return False
-        self.held.add(lock)
-        # read after taking the lock, so the other crawl's writes are already in
-        state = self.store.outlet_state(outlet.id)
-        futures[
-            pool.submit(
-                _safe_harvest, outlet, self.fetcher.client(outlet), state, self.settings, self.now
+        waiting = []
+        for outlet in outlets:
+            holder = holders.get(names[outlet.id])
+            if holder is not None:
+                self._say_waiting(outlet, holder)
+                waiting.append(outlet)
+                continue
+            self.held.add(names[outlet.id])
+            # read after taking the lock, so the other crawl's writes are already in
+            state = self.store.outlet_state(outlet.id)
+            futures[
+                pool.submit(_safe_harvest, outlet, self.robots.take, state, self.settings, self.now)
+            ] = outlet
+        return waiting
+
+    def _say_waiting(self, outlet: Outlet, holder: dict) -> None:
+        if outlet.id not in self.waiting_said:
+            self.waiting_said.add(outlet.id)
+            log.warning(
+                "%s: waiting: being crawled by pid %s on %s since %s",
+                outlet.id,
+                holder["pid"],
+                holder["host"],
+                holder["acquired_at"],
             )
-        ] = outlet
-        return True
 
     def _collect(self, futures: dict, block: bool) -> None:
         done = as_completed(list(futures)) if block else [f for f in futures if f.done()]
@@ -171,6 +185,51 @@ class _Run:
                 self._release(lock)
             except Exception:  # the store may be the reason we are unwinding
                 log.exception("could not release %s", lock)
+
+
+class _RobotsLane:
+    """robots.txt read ahead of the crawls, on a lane of its own, a few outlets ahead
+    (LEAD per worker: their connections are still open when their crawl comes): an
+    outlet's crawl then starts with its rules known instead of spending its first turn on
+    them. Each host still gets one request at a time (Fetcher.turn); the request is the
+    outlet's own, recorded on its client."""
+
+    LEAD = 2
+
+    def __init__(self, fetcher: Fetcher, workers: int, outlets: list[Outlet]):
+        self.fetcher = fetcher
+        self.pool = ThreadPoolExecutor(max_workers=max(workers, 1))
+        self.lanes: dict[str, tuple[Client, Future | None]] = {}
+        self.upcoming = iter(outlets)
+        self.lock = threading.Lock()
+        for _ in range(self.LEAD * max(workers, 1)):
+            self._next()
+
+    def __enter__(self) -> _RobotsLane:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _next(self) -> None:
+        with self.lock:
+            outlet = next(self.upcoming, None)
+            if outlet is None or outlet.id in self.lanes:
+                return
+            client, ready = self.fetcher.client(outlet), None
+            if self.fetcher.settings.obey_robots and not self.fetcher.stop.is_set():
+                ready = self.pool.submit(self.fetcher.warm_robots, client, outlet_urls(outlet))
+            self.lanes[outlet.id] = (client, ready)
+
+    def take(self, outlet: Outlet) -> Client:
+        """The outlet's client, once its rules are read (if the lane got to it); the lane
+        moves one outlet on."""
+        with self.lock:
+            client, ready = self.lanes.pop(outlet.id, None) or (self.fetcher.client(outlet), None)
+        self._next()
+        if ready is not None:
+            concurrent.futures.wait([ready])
+        return client
 
 
 def select_outlets(config: Config, outlet_ids: Iterable[str] | None) -> list[Outlet]:
@@ -216,11 +275,12 @@ def requests_text(total: int, by: dict[str, int]) -> str:
 
 def _safe_harvest(
     outlet: Outlet,
-    client: Client,
+    client_for: Callable[[Outlet], Client],
     state: OutletState,
     settings: Settings,
     now: Callable[[], datetime],
 ) -> Harvest:
+    client = client_for(outlet)  # taken when the crawl starts: robots.txt read by then
     try:
         h = harvest(outlet, client, state, settings, now)
         h.stopped = client.fetcher.stop.is_set()
@@ -231,6 +291,8 @@ def _safe_harvest(
         h = Harvest(outlet, started=now(), finished=now(), records=list(client.records))
         h.errors.append(f"internal error: {type(e).__name__}: {e}")
         return h
+    finally:
+        client.close()
 
 
 def harvest(
@@ -332,11 +394,12 @@ def _scope_feeds(crawl: OutletCrawl) -> None:
 
 def _homepage_needed(crawl: OutletCrawl) -> bool:
     """The homepage tells where the feeds, the API and the menus are; once known, it is
-    re-read only as often as the full listing (large pages, and WordPress never says 304)."""
+    re-read only as often as the full listing (large pages, and WordPress never says 304),
+    and a poll reads it only to find the feeds or the API."""
     outlet, state = crawl.outlet, crawl.state
     knows_feeds = outlet.feeds is not None or bool(state.feeds)
     knows_api = outlet.wordpress is False or bool(state.api_root) or bool(state.api_note)
-    stale = (
+    stale = not crawl.settings.poll and (
         state.homepage_at is None
         or crawl.h.started - state.homepage_at >= crawl.settings.full_listing_every
     )

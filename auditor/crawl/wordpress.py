@@ -98,10 +98,11 @@ def _list_terms(client: Client, root: str, max_pages: int) -> list:
 
 def _list_posts(crawl: OutletCrawl, root: str, started: datetime):
     state = crawl.state
+    stale = started - (state.last_full_listing or started) >= crawl.settings.full_listing_every
     due = (
         state.last_full_listing is None
         or state.rest_cursor is None
-        or started - state.last_full_listing >= crawl.settings.full_listing_every
+        or (stale and not crawl.settings.poll)
     )
     # a minute of overlap: modified_after is exclusive and clocks round to the second
     since = None if due else state.rest_cursor - timedelta(minutes=1)

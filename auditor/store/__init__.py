@@ -15,7 +15,11 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+# isort: off
+from auditor.store import nonumpy  # noqa: F401  (first: sqlite-utils without numpy)
 from sqlite_utils import Database
+
+# isort: on
 
 from auditor.errors import StoreError
 from auditor.store.columns import ColumnRows

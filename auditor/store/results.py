@@ -153,23 +153,28 @@ class ResultRows:
     def acquire_lock(self, name: str, owner: str, ttl_s: float, now: datetime) -> dict | None:
         """Take the lock, or return who holds it. An expired lock, or one whose process
         on this host is gone, is taken over."""
+        return self.acquire_locks([name], owner, ttl_s, now).get(name)
+
+    def acquire_locks(
+        self, names: list[str], owner: str, ttl_s: float, now: datetime
+    ) -> dict[str, dict]:
+        """Take every lock of names that is free (as acquire_lock) in one transaction;
+        returns who holds each of the others."""
         host, pid = socket.gethostname(), os.getpid()
         with self.transaction():
-            rows = self._q("SELECT * FROM locks WHERE name = ?", (name,))
-            if rows and rows[0]["owner"] != owner and not _stale(rows[0], now):
-                return rows[0]
-            self.db["locks"].upsert(
-                {
-                    "name": name,
-                    "owner": owner,
-                    "host": host,
-                    "pid": pid,
-                    "acquired_at": iso(now),
-                    "expires_at": iso(now + timedelta(seconds=ttl_s)),
-                },
-                pk="name",
+            rows = {r["name"]: r for r in self._q("SELECT * FROM locks")}
+            held = {
+                n: rows[n]
+                for n in names
+                if n in rows and rows[n]["owner"] != owner and not _stale(rows[n], now)
+            }
+            expires = iso(now + timedelta(seconds=ttl_s))
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO locks (name, owner, host, pid, acquired_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(n, owner, host, pid, iso(now), expires) for n in names if n not in held],
             )
-        return None
+        return held
 
     def release_lock(self, name: str, owner: str) -> None:
         with self.transaction():
