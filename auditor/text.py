@@ -47,8 +47,16 @@ def _move_tone(match: re.Match) -> str:
 
 def nfc(text: str) -> str:
     """NFC with invisible characters removed, Ð fixed, tone placement unified."""
+    # names (categories, columns, menus) come back thousands of times a crawl: kept
+    return _nfc_kept(text) if len(text) <= 200 else _nfc(text)
+
+
+def _nfc(text: str) -> str:
     text = unicodedata.normalize("NFD", text.translate(_INVISIBLE).translate(_ETH))
     return unicodedata.normalize("NFC", _MOVABLE.sub(_move_tone, text))
+
+
+_nfc_kept = functools.lru_cache(maxsize=16384)(_nfc)
 
 
 def clean(text: str | None) -> str:

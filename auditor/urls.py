@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|zarsrc|mc_cid|mc_eid|_ga|ref|amp)$", re.I)
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
+# A crawl's save asks for the same few URLs' forms many times (keys, matching, columns):
+# the answers are kept, for addresses of ordinary length only (an outlet's bytes decide
+# how long a URL is, and what is kept must stay small).
+_CACHED_LENGTH = 2048
 
 
 def canonical_url(url: str, base: str = "") -> str:
     """Scheme and host lower-cased, default port, fragment, tracking parameters and a
     trailing slash dropped, remaining parameters sorted."""
+    if len(url) <= _CACHED_LENGTH and len(base) <= _CACHED_LENGTH:
+        return _canonical_kept(url, base)
+    return _canonical(url, base)
+
+
+def url_key(url: str) -> str:
+    """Identity of a URL beyond canonical_url: http and https, www. or not, are one page."""
+    return _url_key_kept(url) if len(url) <= _CACHED_LENGTH else _url_key(url)
+
+
+def _canonical(url: str, base: str = "") -> str:
     url = urljoin(base, url.strip()) if base else url.strip()
-    parts = urlsplit(url)
+    # the fragment goes, and with it any space it left at the end ("/bai #top")
+    parts = urlsplit(url.split("#", 1)[0].rstrip())
     scheme = parts.scheme.lower() or "http"
     host = (parts.hostname or "").lower()
     if ":" in host:  # an IPv6 literal keeps its brackets, or the port would be misread
@@ -29,11 +46,14 @@ def canonical_url(url: str, base: str = "") -> str:
     return urlunsplit((scheme, host, path, urlencode(query), ""))
 
 
-def url_key(url: str) -> str:
-    """Identity of a URL beyond canonical_url: http and https, www. or not, are one page."""
+def _url_key(url: str) -> str:
     parts = urlsplit(canonical_url(url))
     host = parts.netloc.removeprefix("www.")
     return f"{host}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+
+_canonical_kept = functools.lru_cache(maxsize=8192)(_canonical)
+_url_key_kept = functools.lru_cache(maxsize=8192)(_url_key)
 
 
 def join_url(base: str, href: str) -> str | None:

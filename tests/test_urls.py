@@ -153,3 +153,10 @@ PREFIX = {
 @pytest.mark.parametrize("url,prefix,expected", PREFIX.values(), ids=PREFIX.keys())
 def test_under_prefix(url, prefix, expected):
     assert urls.under_prefix(url, prefix) is expected
+
+
+def test_a_space_before_the_fragment_goes_with_it():
+    # found by the idempotence property: "0 #" gave "http:///0 ", whose form was "http:///0"
+    once = urls.canonical_url("0 #")
+    assert once == urls.canonical_url(once) == "http:///0"
+    assert urls.canonical_url("https://a.vn/bai-1 #top") == "https://a.vn/bai-1"

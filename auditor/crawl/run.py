@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import math
 import os
 import socket
 import threading
@@ -188,21 +189,27 @@ class _Run:
 
 
 class _RobotsLane:
-    """robots.txt read ahead of the crawls, on a lane of its own, a few outlets ahead
-    (LEAD per worker: their connections are still open when their crawl comes): an
-    outlet's crawl then starts with its rules known instead of spending its first turn on
-    them. Each host still gets one request at a time (Fetcher.turn); the request is the
-    outlet's own, recorded on its client."""
+    """robots.txt read ahead of the crawls, on a lane of its own: an outlet's crawl then
+    starts with its rules known, and the per-host delay after them already spent, instead
+    of spending its first turn on them. Each host still gets one request at a time
+    (Fetcher.turn); the request is the outlet's own, recorded on its client.
 
-    LEAD = 2
+    How far ahead: far enough that per_host_delay_s has passed when the crawl comes, for
+    crawls of up to PACE outlets a second per worker; at most CAP outlets, since each
+    keeps its connection open until its crawl (file descriptors are finite)."""
+
+    PACE, CAP = 20, 256
 
     def __init__(self, fetcher: Fetcher, workers: int, outlets: list[Outlet]):
         self.fetcher = fetcher
-        self.pool = ThreadPoolExecutor(max_workers=max(workers, 1))
+        workers = max(workers, 1)
+        self.pool = ThreadPoolExecutor(max_workers=workers)
         self.lanes: dict[str, tuple[Client, Future | None]] = {}
         self.upcoming = iter(outlets)
         self.lock = threading.Lock()
-        for _ in range(self.LEAD * max(workers, 1)):
+        delay = fetcher.settings.per_host_delay_s
+        lead = workers * (2 + math.ceil(self.PACE * delay))
+        for _ in range(min(lead, self.CAP)):
             self._next()
 
     def __enter__(self) -> _RobotsLane:

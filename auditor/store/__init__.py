@@ -71,5 +71,9 @@ class Store(CrawlRows, ColumnRows, ResultRows, ReadRows):
         conn.execute("COMMIT")
 
     def _q(self, sql: str, params: tuple | dict = ()) -> list[dict]:
-        """Raw SQL stays inside this package: callers ask by name (reads.py and the rest)."""
-        return list(self.db.query(sql, params))
+        """Raw SQL stays inside this package: callers ask by name (reads.py and the rest).
+        A plain cursor: sqlite-utils' query() wraps each read in a savepoint of its own,
+        two statements more for every read of a crawl's save."""
+        cursor = self.db.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterable
 from datetime import datetime
 
 from auditor.errors import InputError
-from auditor.store import fastsql as sql
 from auditor.store.rows import from_iso, iso, row_to_article
 from auditor.text import name_key
 from auditor.types import Article, Campaign, ColumnFacts, ColumnLink, ColumnSource, SectionSeen
@@ -42,41 +42,41 @@ class ColumnRows:
         links: list[tuple[int, ColumnLink]],
     ) -> None:
         """Replace where each column lives and which articles belong to it (article id,
-        link) with what columns.py decided."""
+        link) with what columns.py decided. Rows already as decided are left alone: most
+        crawls change nothing, and rewriting every link of an outlet each time cost a
+        warm crawl more than its requests."""
         self._writing()
-        self.db.execute("DELETE FROM column_sources WHERE outlet_id = ?", (outlet_id,))
-        sql.insert_many(
-            self.db,
+        self._replace_if_changed(
+            outlet_id,
             "column_sources",
-            (
-                {
-                    "outlet_id": outlet_id,
-                    "column_id": s.column_id,
-                    "kind": s.kind,
-                    "value": s.value,
-                    "rule": s.rule,
-                    "evidence": s.evidence,
-                }
+            ("column_id", "kind", "value", "rule", "evidence"),
+            _last_per_key(
+                ((s.column_id, s.kind, s.value), (s.rule, s.evidence))
                 for ss in sources.values()
                 for s in ss
             ),
-            replace=True,
         )
-        self.db.execute("DELETE FROM article_columns WHERE outlet_id = ?", (outlet_id,))
-        sql.insert_many(
-            self.db,
+        self._replace_if_changed(
+            outlet_id,
             "article_columns",
-            (
-                {
-                    "article_id": article_id,
-                    "outlet_id": outlet_id,
-                    "column_id": lk.column_id,
-                    "rule": lk.rule,
-                    "evidence": lk.evidence,
-                }
-                for article_id, lk in links
-            ),
-            replace=True,
+            ("article_id", "column_id", "rule", "evidence"),
+            _last_per_key(((i, lk.column_id), (lk.rule, lk.evidence)) for i, lk in links),
+        )
+
+    def _replace_if_changed(
+        self, outlet_id: str, table: str, columns: tuple[str, ...], rows: list[tuple]
+    ) -> None:
+        names = ", ".join(columns)
+        stored = self.db.conn.execute(
+            f"SELECT {names} FROM {table} WHERE outlet_id = ?", (outlet_id,)
+        ).fetchall()
+        if len(stored) == len(rows) and set(stored) == set(rows):
+            return
+        self.db.conn.execute(f"DELETE FROM {table} WHERE outlet_id = ?", (outlet_id,))
+        marks = ", ".join("?" * (len(columns) + 1))
+        self.db.conn.executemany(
+            f"INSERT INTO {table} (outlet_id, {names}) VALUES ({marks})",
+            [(outlet_id, *row) for row in rows],
         )
 
     def feed_pairs(self, outlet_id: str) -> list[tuple[str, str]]:
@@ -336,3 +336,13 @@ def _label(row: dict) -> str:
     if row["source"] == "rest":
         return row["scope"]
     return f"{row['source'].removeprefix('feed:')} ({row['scope']})"
+
+
+def _last_per_key(decided: Iterable[tuple[tuple, tuple]]) -> list[tuple]:
+    """Rows as INSERT OR REPLACE would leave them: one per key, the last decided, in the
+    order they were last decided."""
+    kept: dict[tuple, tuple] = {}
+    for key, rest in decided:
+        kept.pop(key, None)
+        kept[key] = rest
+    return [key + rest for key, rest in kept.items()]

@@ -386,7 +386,9 @@ class CrawlRows:
         self._writing()
         c = j.coverage
         if j.keep is None:
-            self.db["coverage"].insert(
+            sql.insert(
+                self.db,
+                "coverage",
                 {
                     "outlet_id": outlet_id,
                     "column_id": c.column_id,
@@ -394,11 +396,14 @@ class CrawlRows:
                     "end": iso(c.end),
                     "source": c.source,
                     "scope": c.scope,
-                }
+                },
             )
             return
-        self.db["coverage"].update(
-            j.keep, {"start": iso(c.start), "end": iso(c.end), "scope": c.scope}
+        sql.update(
+            self.db,
+            "coverage",
+            {"id": j.keep},
+            {"start": iso(c.start), "end": iso(c.end), "scope": c.scope},
         )
         for row_id in j.drop:
-            self.db["coverage"].delete(row_id)
+            self.db.conn.execute("DELETE FROM coverage WHERE id = ?", (row_id,))
