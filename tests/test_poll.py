@@ -150,3 +150,29 @@ def test_a_site_closed_by_robots_txt_is_still_closed_when_read_ahead(tmp_path, s
     assert report.status != "ok"
     assert "robots" in report.error
     assert paths(server.site) == {"/robots.txt": 1}
+
+
+# -- what a poll cannot see stays unknown -----------------------------------------------------
+
+
+def test_weeks_older_than_a_polls_feed_are_unknown_where_a_full_crawl_proves_them_missed(
+    tmp_path, serve
+):
+    from auditor.jobs import run_audit
+
+    server = serve(big_site())
+    config_path = feed_outlet(tmp_path, server)
+    config = config_mod.load(config_path)
+    verdicts = {}
+    for name, poll in (("poll", True), ("full", False)):
+        db = tmp_path / f"{name}.db"
+        crawl_at(config_path, db, T0, poll=poll)
+        store = Store(db)
+        outcome = run_audit(config, store, as_of=T0, now=lambda: T0)
+        store.close()
+        verdicts[name] = {(w.column_id, w.week): w.status for w in outcome.weeks}
+    missed_in_full = {k for k, v in verdicts["full"].items() if v == "missed"}
+    missed_in_poll = {k for k, v in verdicts["poll"].items() if v == "missed"}
+    assert missed_in_poll <= missed_in_full  # a poll never accuses where a full crawl would not
+    # the older weeks: proven missed by the full crawl's feed pages, unknown to the poll
+    assert {k for k in missed_in_full if verdicts["poll"][k] == "unknown"}
