@@ -10,7 +10,9 @@ Measured two ways, each tool cold then warm:
 * in one process: the library calls alone, imports done before the clock starts
   (reader.update_feeds; auditor.crawl.run.crawl with poll=True).
 Then `auditor crawl` without --poll, the full crawl (menus and feed history), for the
-record: it asks what reader never does.
+record: it asks what reader never does. The tools take turns, --repeat rounds (3), each on
+fresh stores; the figures are each one's median round (a shared machine's load moves a
+single run by a quarter).
 
     pip install '.[bench]'          # reader, a bench-only dependency
     python3 bench/bench_peer.py     # 300 feeds, 50 ms, 8 workers (the issue's setting)
@@ -39,22 +41,42 @@ import sites  # the bench folder is not a package: found through sys.path
 def main() -> None:
     args = parse_args()
     spec = {"posts": 10, "first": date(2018, 1, 1), "last": date(2018, 3, 31)}
-    result = {"machine": sites.machine(), "settings": vars(args), "runs": {}}
-    with (
-        sites.LoopbackFleet(spec, args.feeds, args.latency) as fleet,
-        tempfile.TemporaryDirectory() as tmp,
-    ):
+    result = {"machine": sites.machine(), "settings": vars(args), "runs": {}, "rounds": []}
+    with sites.LoopbackFleet(spec, args.feeds, args.latency) as fleet:
         feeds = [fleet.url(i) + "feed/" for i in range(args.feeds)]
-        config = write_auditor_config(feeds, args, tmp)
         fleet.stats()
-        runs = result["runs"]
-        runs["reader, command"] = run_reader_command(feeds, args.workers, tmp, fleet)
-        runs["auditor, command"] = run_auditor(config, tmp, "poll", fleet, "crawl", "--poll")
-        runs["reader, in process"] = run_reader(feeds, args.workers, tmp, fleet)
-        runs["auditor, in process"] = run_auditor_in_process(config, tmp, fleet)
-        runs["auditor full crawl, command"] = run_auditor(config, tmp, "full", fleet, "crawl")
+        for _ in range(args.repeat):  # the two tools take turns, each round on fresh stores
+            with tempfile.TemporaryDirectory() as tmp:
+                result["rounds"].append(one_round(feeds, args, tmp, fleet))
+    result["runs"] = medians(result["rounds"])
+    result["machine"]["load_average_after"] = list(os.getloadavg())
     report(result)
     print("written:", sites.write_result(args.name, result))
+
+
+def one_round(feeds: list[str], args, tmp: str, fleet) -> dict:
+    config = write_auditor_config(feeds, args, tmp)
+    return {
+        "reader, command": run_reader_command(feeds, args.workers, tmp, fleet),
+        "auditor, command": run_auditor(config, tmp, "poll", fleet, "crawl", "--poll"),
+        "reader, in process": run_reader(feeds, args.workers, tmp, fleet),
+        "auditor, in process": run_auditor_in_process(config, tmp, fleet),
+        "auditor full crawl, command": run_auditor(config, tmp, "full", fleet, "crawl"),
+    }
+
+
+def medians(rounds: list[dict]) -> dict:
+    """Per tool and phase: the round with the median wall time (its requests with it)."""
+    out = {}
+    for name in rounds[0]:
+        out[name] = dict(rounds[0][name])
+        for phase in ("cold", "warm"):
+            ranked = sorted((r[name][phase] for r in rounds), key=lambda x: x["wall_s"])
+            out[name][phase] = {
+                **ranked[len(ranked) // 2],
+                "all_wall_s": [x["wall_s"] for x in ranked],
+            }
+    return out
 
 
 def parse_args() -> argparse.Namespace:
@@ -64,6 +86,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--workers", type=int, default=8, help="reader workers = http.concurrency")
     p.add_argument("--per-host-delay", type=float, default=1.0, help="auditor's politeness")
     p.add_argument("--name", default="peer", help="bench/results/NAME.json")
+    p.add_argument("--repeat", type=int, default=3, help="rounds; medians are reported")
     return p.parse_args()
 
 
@@ -163,7 +186,10 @@ def report(result: dict) -> None:
     print(
         f"machine: {m['cpus']} cpus, {m['cpu']}, load {m['load_average_1_5_15']}, {m['when_utc']}"
     )
-    print(f"{s['feeds']} feeds, {s['latency'] * 1000:.0f} ms latency, {s['workers']} workers")
+    print(
+        f"{s['feeds']} feeds, {s['latency'] * 1000:.0f} ms latency, {s['workers']} workers, "
+        f"per-host delay {s['per_host_delay']} s, median of {s['repeat']} rounds"
+    )
     runs = result["runs"]
     pairs = [("command", "reader, command", "auditor, command")]
     pairs += [("in process", "reader, in process", "auditor, in process")]
@@ -174,7 +200,8 @@ def report(result: dict) -> None:
             print(
                 f"{label:10} {phase}: reader {r['wall_s']:.2f} s, {r['requests']} requests "
                 f"| auditor {a['wall_s']:.2f} s, {a['requests']} requests {a['by_kind']} "
-                f"| ratio {a['wall_s'] / r['wall_s']:.2f}x"
+                f"| ratio {a['wall_s'] / r['wall_s']:.2f}x  (rounds: reader {r['all_wall_s']}, "
+                f"auditor {a['all_wall_s']})"
             )
 
 

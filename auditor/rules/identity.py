@@ -42,11 +42,16 @@ def keys(a: Article) -> set[str]:
 
 def drop_shared_guids(articles: list[Article]) -> list[Article]:
     """Forget guids that one feed gives to several different articles."""
-    titles: dict[str, set[str]] = {}
+    by_guid: dict[str, list[str]] = {}
     for a in articles:
         if a.guid.strip():
-            titles.setdefault(guid_key(a.guid), set()).add(name_key(a.title))
-    shared = {g for g, t in titles.items() if len(t) >= SHARED_GUID_TITLES}
+            by_guid.setdefault(guid_key(a.guid), []).append(a.title)
+    shared = {  # titles are compared only where a guid comes back (keys cost)
+        g
+        for g, titles in by_guid.items()
+        if len(titles) >= SHARED_GUID_TITLES
+        and len({name_key(t) for t in titles}) >= SHARED_GUID_TITLES
+    }
     if not shared:
         return articles
     return [replace(a, guid="") if a.guid and guid_key(a.guid) in shared else a for a in articles]

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from auditor.errors import InputError
-from auditor.store.rows import from_iso, iso, row_to_article
+from auditor.store.rows import from_iso, iso, terms_from_json
 from auditor.text import name_key
 from auditor.types import Article, Campaign, ColumnFacts, ColumnLink, ColumnSource, SectionSeen
 
@@ -28,11 +28,17 @@ class ColumnRows:
         ]
 
     def outlet_articles(self, outlet_id: str) -> list[tuple[int, Article, list[str]]]:
-        """Every stored article of the outlet (removed ones too): its id, the article and
-        the feeds it was read from."""
+        """Every stored article of the outlet (removed ones too), as columns.link reads
+        it: its id, its address and terms (no text, no dates: every crawl relinks every
+        article of its outlet, so this is read whole each time) and the feeds it was read
+        from."""
+        terms_of = functools.lru_cache(maxsize=None)(terms_from_json)  # the same few, over and over
+        rows = self.db.conn.execute(
+            "SELECT id, url, terms, feeds FROM articles WHERE outlet_id = ?", (outlet_id,)
+        )
         return [
-            (r["id"], row_to_article(r), json.loads(r["feeds"]))
-            for r in self._q("SELECT * FROM articles WHERE outlet_id = ?", (outlet_id,))
+            (i, Article(url, "", None, "store", terms=terms_of(terms)), json.loads(feeds))
+            for i, url, terms, feeds in rows
         ]
 
     def save_column_links(
@@ -346,3 +352,4 @@ def _last_per_key(decided: Iterable[tuple[tuple, tuple]]) -> list[tuple]:
         kept.pop(key, None)
         kept[key] = rest
     return [key + rest for key, rest in kept.items()]
+

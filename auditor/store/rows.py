@@ -10,11 +10,16 @@ from auditor.types import Article, Term
 __all__ = ["from_iso", "iso", "row_to_article"]
 
 
-def row_to_article(row: dict) -> Article:
-    terms = tuple(
+def terms_from_json(text: str | None) -> tuple[Term, ...]:
+    """An article's terms as the store keeps them (a JSON list)."""
+    return tuple(
         Term(t["kind"], t.get("name") or "", t.get("slug") or "", t.get("term_id"))
-        for t in json.loads(row["terms"] or "[]")
+        for t in json.loads(text or "[]")
     )
+
+
+def row_to_article(row: dict) -> Article:
+    terms = terms_from_json(row["terms"])
     return Article(
         url=row["url"],
         title=row["title"] or "",
