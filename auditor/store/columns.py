@@ -352,4 +352,3 @@ def _last_per_key(decided: Iterable[tuple[tuple, tuple]]) -> list[tuple]:
         kept.pop(key, None)
         kept[key] = rest
     return [key + rest for key, rest in kept.items()]
-
