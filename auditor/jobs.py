@@ -158,8 +158,9 @@ def _weekly_rows(config, store, first, last, latest, names) -> Iterator[dict]:
             store.week_rows({outlet_id: run_id}, first, last),
             key=lambda r: (order.get(r["column_id"], 99), r["week"]),
         )
-        urls = store.article_urls(i for r in rows for i in json.loads(r["article_ids"] or "[]"))
-        yield from export.weekly_rows(rows, names, columns, urls)
+        ids = [json.loads(r["article_ids"] or "[]") for r in rows]  # parsed once
+        urls = store.outlet_article_urls(outlet_id, (i for row_ids in ids for i in row_ids))
+        yield from export.weekly_rows(rows, names, columns, urls, ids)
 
 
 def outlets_export(config: Config, store: Store, runs: dict[str, int] | None = None) -> list[dict]:

@@ -24,6 +24,17 @@ def test_bom_crlf_and_labels():
     assert row[1].startswith("'=")
 
 
+def test_a_plain_export_guards_formulas_and_writes_none_empty():
+    """Without labels every cell goes through one row-wide guard (issue 14): the same
+    cells as safe_cell gives, None empty, numbers as they are."""
+    rows = [{"outlet_id": "=1+2", "outlet_name": None, "articles": 3, "covered_by": "-x"}]
+    row = list(csv.reader(io.StringIO(to_csv(WEEKLY, rows)[1:])))[1]
+    assert row[:2] == ["'=1+2", ""]
+    assert row[WEEKLY.index("articles")] == "3"
+    assert row[WEEKLY.index("covered_by")] == "'-x"
+    assert row[WEEKLY.index("week")] == ""
+
+
 def test_demo_runs_offline(tmp_path, capsys):
     assert main(["-q", "demo", "--keep", str(tmp_path)]) == 0
     out = capsys.readouterr().out

@@ -120,6 +120,23 @@ class ResultRows:
             )
         return urls
 
+    def outlet_article_urls(self, outlet_id: str, ids: Iterable[int]) -> dict[int, str]:
+        """id → URL of every article of the outlet, read whole from its (outlet_id, url)
+        index without reading an article row, and of the given ids that are another
+        outlet's (a link to one). export weekly looked each article up by id: 1,000,000
+        article rows read at 2,000,000 articles (issue 14)."""
+        urls = dict(
+            self.db.conn.execute(
+                "SELECT id, url FROM articles INDEXED BY sqlite_autoindex_articles_1 "
+                "WHERE outlet_id = ?",
+                (outlet_id,),
+            )
+        )
+        others = set(ids).difference(urls)
+        if others:
+            urls.update(self.article_urls(others))
+        return urls
+
     def outlet_names(self) -> dict[str, str]:
         """id → name of every stored outlet, without counting their articles."""
         return dict(self.db.execute("SELECT id, name FROM outlets ORDER BY id"))
