@@ -6,6 +6,7 @@ import csv
 import functools
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice, repeat
 from zoneinfo import ZoneInfo
 
 from auditor import labels as words
@@ -218,10 +219,10 @@ def csv_chunks(
     names = column_names or {}
     writer.writerow([label(c, labels, names, tz) for c in columns])
     cells = _row_cells(columns, labels, tz, names)
-    for n, row in enumerate(rows, 1):
-        writer.writerow(cells(row))
-        if n % rows_per_chunk == 0:
-            yield out.take()
+    rows = iter(rows)
+    while chunk := list(map(cells, islice(rows, rows_per_chunk))):
+        writer.writerows(chunk)  # a chunk per call, not a row
+        yield out.take()
     yield out.take()
 
 
@@ -310,7 +311,7 @@ def weekly_rows(
                 **r,
                 "outlet_name": outlet_names.get(r["outlet_id"], ""),
                 "column_name": column_names.get(r["column_id"], ""),
-                "article_urls": " ".join(urls.get(i, "") for i in ids),
+                "article_urls": " ".join(map(urls.get, ids, repeat(""))),  # get(i, "")
             }
         )
     return rows

@@ -147,9 +147,11 @@ class ColumnRows:
         }
         ids, published, labels = _columns_of(
             conn.execute(
-                "SELECT a.id, a.published, p.labels FROM articles a INDEXED BY "
-                "articles_published LEFT JOIN predictions p ON p.article_id = a.id WHERE "
-                "a.outlet_id = ?",
+                # a person's correction wins over the model; joined here, as a separate
+                # query it walked the outlet's articles once more (issue 14)
+                "SELECT a.id, a.published, coalesce(c.labels, p.labels) FROM articles a "
+                "INDEXED BY articles_published LEFT JOIN predictions p ON p.article_id = "
+                "a.id LEFT JOIN corrections c ON c.article_id = a.id WHERE a.outlet_id = ?",
                 (outlet_id,),
             ).fetchall(),
             3,
@@ -158,13 +160,6 @@ class ColumnRows:
         for i in removed:
             live.pop(i, None)
         texts = dict(zip(ids, labels, strict=True))
-        texts.update(  # a person's correction wins over the model
-            conn.execute(
-                "SELECT c.article_id, c.labels FROM corrections c JOIN articles a ON "
-                "a.id = c.article_id WHERE a.outlet_id = ?",
-                (outlet_id,),
-            )
-        )
         filed = self._filed(outlet_id, live, removed)
         return OutletArticles(live, filed, self._undated(outlet_id), texts)
 

@@ -9,6 +9,7 @@ import os
 import socket
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 
 from auditor.store.rows import from_iso, iso
 from auditor.types import ColumnSummary, WeekResult
@@ -269,25 +270,37 @@ _INSERT_COLUMN = f"INSERT INTO column_results ({_COLUMN_FIELDS}) VALUES ({', '.j
 
 
 def _week_row(run_id: int, w: WeekResult, day: Callable[[date], str]) -> tuple:
+    outlet_id, column_id, week, start, end, n, required, status, on_topic, ids, by = _WEEK(w)
     return (
         run_id,
-        w.outlet_id,
-        w.column_id,
-        w.week,
-        day(w.week_start),
-        day(w.week_end),
-        w.articles,
-        w.required,
-        w.status,
-        w.on_topic,
-        _int_list(w.article_ids),
-        w.covered_by,
+        outlet_id,
+        column_id,
+        week,
+        day(start),
+        day(end),
+        n,
+        required,
+        status,
+        on_topic,
+        str(list(ids)),  # what json.dumps writes for a list of ints, without its encoder
+        by,
     )
 
 
-def _int_list(ids: tuple[int, ...]) -> str:
-    """What json.dumps writes for a list of ints, without its encoder's overhead."""
-    return "[" + ", ".join(map(str, ids)) + "]"
+# a WeekResult's fields read in C, not one attribute lookup at a time (315,000 rows)
+_WEEK = attrgetter(
+    "outlet_id",
+    "column_id",
+    "week",
+    "week_start",
+    "week_end",
+    "articles",
+    "required",
+    "status",
+    "on_topic",
+    "article_ids",
+    "covered_by",
+)
 
 
 def _column_row(run_id: int, s: ColumnSummary) -> tuple:
