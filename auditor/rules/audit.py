@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from auditor.rules.undated import in_doubt
@@ -111,13 +112,23 @@ def audit_column(
 ) -> tuple[list[WeekResult], ColumnSummary]:
     merged = merge(facts.coverage)
     until = now.astimezone(UTC)  # the instants are UTC: compared within one zone, faster
-    published = sorted((when, i) for i, when in facts.articles if when < until)
+    published = _published_before(facts.articles, until)
     column = _Column(facts, published, merged, campaign.count == "column_on_topic")
     results = [
         _week_result(outlet_id, facts, column, week, start, end, campaign, now)
         for week, start, end in _weeks(campaign.start, campaign.end, tz, now)
     ]
     return results, _summary(outlet_id, facts, published, results, campaign, tz, now, merged)
+
+
+def _published_before(articles: Sequence[tuple[int, datetime]], until: datetime) -> list:
+    """(when, id) of the articles published before until, sorted; made in C (zip, map,
+    one bisection), not by a generator over each of the store's articles (issue 14)."""
+    pairs = sorted(zip(map(_second, articles), map(_first, articles), strict=True))
+    return pairs[: bisect_left(pairs, (until,))]  # (until,) sorts before (until, any id)
+
+
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 class _Column:
@@ -127,13 +138,17 @@ class _Column:
 
     def __init__(self, facts: ColumnFacts, published: list, merged: list, on_topic_only: bool):
         self.merged, self.undated, self.on_topic = merged, facts.undated, facts.on_topic
-        self.published_at = [when for when, _ in published]
-        self.published_ids = [i for _, i in published]
+        self.published_at, self.published_ids = (
+            list(map(_first, published)),
+            list(map(_second, published)),
+        )
         self.counted_at, self.counted_ids = self.published_at, self.published_ids
         if on_topic_only and facts.on_topic is not None:
             counted = [(when, i) for when, i in published if i in facts.on_topic]
-            self.counted_at = [when for when, _ in counted]
-            self.counted_ids = [i for _, i in counted]
+            self.counted_at, self.counted_ids = (
+                list(map(_first, counted)),
+                list(map(_second, counted)),
+            )
 
     def counted(self, start: datetime, end: datetime) -> tuple[int, ...]:
         at = self.counted_at
@@ -203,7 +218,7 @@ def _summary(
     count = Counter(r.status for r in results)  # one pass, not one per status
     off_topic = elsewhere = None
     if facts.on_topic is not None:
-        off_topic = sum(i not in facts.on_topic for _, i in published)
+        off_topic = len(published) - sum(map(facts.on_topic.__contains__, map(_second, published)))
         elsewhere = sum(1 for _, when in facts.elsewhere if when < now)
     return ColumnSummary(
         outlet_id=outlet_id,
