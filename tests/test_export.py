@@ -1,6 +1,8 @@
 import csv
 import io
 
+import pytest
+
 from auditor.cli import main
 from auditor.export import WEEKLY, safe_cell, to_csv
 
@@ -103,3 +105,28 @@ def test_every_command_is_in_the_readme():
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:
         assert f"`{name}" in readme, name
+
+
+PLAIN_ROWS = {
+    "a row with nothing to quote": {"outlet_id": "o1", "articles": 2, "status": "met"},
+    "a comma in a cell": {"outlet_name": "Công đoàn, Hà Nội", "articles": 0},
+    "a quote in a cell": {"outlet_name": 'Báo "Lao động"'},
+    "line breaks in a cell": {"covered_by": "feed\r\nsite", "week": "a\nb"},
+    "a formula and a float": {"outlet_id": "=cmd", "on_topic": 1.5, "required": True},
+    "every cell empty": {},
+}
+
+
+@pytest.mark.parametrize("row", PLAIN_ROWS.values(), ids=PLAIN_ROWS)
+def test_a_plain_row_is_what_csv_writes_of_its_guarded_cells(row):
+    """Rows with nothing to quote are joined without csv's test of every character
+    (issue 14); byte for byte what csv.writer writes of the guarded cells."""
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\r\n")
+    writer.writerow(WEEKLY)
+    writer.writerow([safe_cell("" if row.get(c) is None else row.get(c)) for c in WEEKLY])
+    assert to_csv(WEEKLY, [row]) == "\ufeff" + expected.getvalue()
+
+
+def test_a_one_column_row_left_empty_is_quoted_as_csv_does():
+    assert to_csv(["a"], [{}, {"a": ""}, {"a": "x"}]) == '\ufeffa\r\n""\r\n""\r\nx\r\n'
