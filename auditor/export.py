@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice, repeat
 from zoneinfo import ZoneInfo
 
 from auditor import labels as words
@@ -214,20 +214,58 @@ def csv_chunks(
     rows_per_chunk: int = 1000,
 ) -> Iterator[str]:
     """to_csv in pieces of rows_per_chunk rows, so a big export never sits whole in memory."""
-    out = io.StringIO()
-    out.write("\ufeff")
+    out = _Pieces(["\ufeff"])
     writer = csv.writer(out, lineterminator="\r\n")
     names = column_names or {}
     writer.writerow([label(c, labels, names, tz) for c in columns])
-    # what each column's cells go through, decided once, not once per cell (issue 14)
+    write = _chunk_writer(columns, labels, tz, names, writer, out)
+    rows = iter(rows)
+    while chunk := list(islice(rows, rows_per_chunk)):
+        write(chunk)
+        yield out.take()
+    yield out.take()
+
+
+class _Pieces(list):
+    """Where csv.writer writes: a list of strings, joined once per chunk. Through a
+    StringIO, the writing took half of writerow's time (issue 14)."""
+
+    write = list.append
+
+    def take(self) -> str:
+        text = "".join(self)
+        self.clear()
+        return text
+
+
+def _chunk_writer(columns: Sequence[str], labels, tz, names: dict, writer, out: _Pieces):
+    """rows → their CSV lines in out. What each column's cells go through is decided
+    once, not once per cell (issue 14)."""
     convert = [(c, _converter(c, labels, tz, names)) for c in columns]
-    for n, row in enumerate(rows, 1):
-        writer.writerow([f(row.get(c)) for c, f in convert])
-        if n % rows_per_chunk == 0:
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue()
+    if any(f is not _plain for _, f in convert):
+        return lambda rows: writer.writerows([f(row.get(c)) for c, f in convert] for row in rows)
+    texts, commas = _plain_texts(columns), len(columns) - 1
+
+    def write(rows: list[dict]) -> None:
+        for cells in map(texts, rows):
+            line = ",".join(cells)
+            if not line or '"' in line or "\r" in line or "\n" in line or line.count(",") > commas:
+                writer.writerow(cells)  # csv quotes the cells that need it
+            else:  # what csv writes for a row with nothing to quote, without its test of
+                out.append(line + "\r\n")  # every character (a fifth of the export's time)
+
+    return write
+
+
+def _plain_texts(columns: Sequence[str]):
+    """A row's cells as text when every column is _plain: one call per row, not one per
+    cell (4,000,000 calls for export weekly at 2,000,000 articles; issue 14). None is
+    empty and a number is str() of it, as csv writes them."""
+    first = _FORMULA_FIRST
+    return lambda row: [
+        ("'" + v if v[:1] in first else v) if isinstance(v, str) else "" if v is None else str(v)
+        for v in map(row.get, columns)
+    ]
 
 
 _FORMULA_FIRST = frozenset(_FORMULA_START)
@@ -271,16 +309,20 @@ def weekly_rows(
     outlet_names: dict[str, str],
     column_names: dict[str, str],
     urls: dict[int, str],
+    article_ids: list[list[int]] | None = None,
 ) -> list[dict]:
+    """The rows of export weekly; article_ids: each row's ids, when the caller has
+    already parsed them from the rows' JSON."""
+    if article_ids is None:
+        article_ids = [json.loads(r["article_ids"] or "[]") for r in week_rows]
     rows = []
-    for r in week_rows:
-        ids = json.loads(r["article_ids"] or "[]")
+    for r, ids in zip(week_rows, article_ids, strict=True):
         rows.append(
             {
                 **r,
                 "outlet_name": outlet_names.get(r["outlet_id"], ""),
                 "column_name": column_names.get(r["column_id"], ""),
-                "article_urls": " ".join(urls.get(i, "") for i in ids),
+                "article_urls": " ".join(map(urls.get, ids, repeat(""))),  # get(i, "")
             }
         )
     return rows

@@ -3,6 +3,8 @@ exports and the month's CSVs, discovery of every outlet, status."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -49,22 +51,38 @@ def run_audit(
     tz = ZoneInfo(config.timezone)
     outlets = select_outlets(config, outlet_ids)
     weeks, summaries = [], []
-    for outlet in outlets:
-        for facts in store.column_facts(outlet.id, config.campaign):
-            w, s = audit.audit_column(outlet.id, facts, config.campaign, tz, as_of)
-            weeks += w
-            summaries.append(s)
-    run_id = store.save_audit(
-        ran_at,
-        as_of,
-        fingerprint(config),
-        config.campaign.id,
-        [o.id for o in outlets],
-        weeks,
-        summaries,
-    )
+    with collector_paused():
+        for outlet in outlets:
+            for facts in store.column_facts(outlet.id, config.campaign):
+                w, s = audit.audit_column(outlet.id, facts, config.campaign, tz, as_of)
+                weeks += w
+                summaries.append(s)
+        run_id = store.save_audit(
+            ran_at,
+            as_of,
+            fingerprint(config),
+            config.campaign.id,
+            [o.id for o in outlets],
+            weeks,
+            summaries,
+        )
     log.info("audit run %d: %d outlets, %d weeks judged", run_id, len(outlets), len(weeks))
     return AuditOutcome(run_id, as_of, weeks, summaries)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused, then set back as it was. The audit holds
+    every week it judges until it saves them (315,000 at 2,000,000 articles) and makes
+    no reference cycles, yet each full pass of the collector walked them all: a fifth
+    of the audit's time (issue 14)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def reaudit(
@@ -155,8 +173,9 @@ def _weekly_rows(config, store, first, last, latest, names) -> Iterator[dict]:
             store.week_rows({outlet_id: run_id}, first, last),
             key=lambda r: (order.get(r["column_id"], 99), r["week"]),
         )
-        urls = store.article_urls(i for r in rows for i in json.loads(r["article_ids"] or "[]"))
-        yield from export.weekly_rows(rows, names, columns, urls)
+        ids = [json.loads(r["article_ids"] or "[]") for r in rows]  # parsed once
+        urls = store.outlet_article_urls(outlet_id, (i for row_ids in ids for i in row_ids))
+        yield from export.weekly_rows(rows, names, columns, urls, ids)
 
 
 def outlets_export(config: Config, store: Store, runs: dict[str, int] | None = None) -> list[dict]:

@@ -43,8 +43,8 @@ BUGS = {
     ),
     "removed-undated-still-in-doubt": (
         "auditor/store/columns.py",
-        '"published IS NULL AND removed_at IS NULL AND undated_from IS NOT NULL",',
-        '"published IS NULL AND undated_from IS NOT NULL",',
+        '"removed_at IS NULL AND undated_from IS NOT NULL",',
+        '"undated_from IS NOT NULL",',
     ),
     "off-topic-finding-lost": (
         "auditor/rules/audit.py",

@@ -1,6 +1,8 @@
 import csv
 import io
 
+import pytest
+
 from auditor.cli import main
 from auditor.export import WEEKLY, safe_cell, to_csv
 
@@ -22,6 +24,17 @@ def test_bom_crlf_and_labels():
     assert "\r\n" in text
     row = list(csv.reader(io.StringIO(text[1:])))[1]
     assert row[1].startswith("'=")
+
+
+def test_a_plain_export_guards_formulas_and_writes_none_empty():
+    """Without labels every cell goes through one row-wide guard (issue 14): the same
+    cells as safe_cell gives, None empty, numbers as they are."""
+    rows = [{"outlet_id": "=1+2", "outlet_name": None, "articles": 3, "covered_by": "-x"}]
+    row = list(csv.reader(io.StringIO(to_csv(WEEKLY, rows)[1:])))[1]
+    assert row[:2] == ["'=1+2", ""]
+    assert row[WEEKLY.index("articles")] == "3"
+    assert row[WEEKLY.index("covered_by")] == "'-x"
+    assert row[WEEKLY.index("week")] == ""
 
 
 def test_demo_runs_offline(tmp_path, capsys):
@@ -93,3 +106,28 @@ def test_every_command_is_in_the_readme():
     cli.load_all()
     for name in cli.commands:
         assert f"`{name}" in readme, name
+
+
+PLAIN_ROWS = {
+    "a row with nothing to quote": {"outlet_id": "o1", "articles": 2, "status": "met"},
+    "a comma in a cell": {"outlet_name": "Công đoàn, Hà Nội", "articles": 0},
+    "a quote in a cell": {"outlet_name": 'Báo "Lao động"'},
+    "line breaks in a cell": {"covered_by": "feed\r\nsite", "week": "a\nb"},
+    "a formula and a float": {"outlet_id": "=cmd", "on_topic": 1.5, "required": True},
+    "every cell empty": {},
+}
+
+
+@pytest.mark.parametrize("row", PLAIN_ROWS.values(), ids=PLAIN_ROWS)
+def test_a_plain_row_is_what_csv_writes_of_its_guarded_cells(row):
+    """Rows with nothing to quote are joined without csv's test of every character
+    (issue 14); byte for byte what csv.writer writes of the guarded cells."""
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\r\n")
+    writer.writerow(WEEKLY)
+    writer.writerow([safe_cell("" if row.get(c) is None else row.get(c)) for c in WEEKLY])
+    assert to_csv(WEEKLY, [row]) == "\ufeff" + expected.getvalue()
+
+
+def test_a_one_column_row_left_empty_is_quoted_as_csv_does():
+    assert to_csv(["a"], [{}, {"a": ""}, {"a": "x"}]) == '\ufeffa\r\n""\r\n""\r\nx\r\n'

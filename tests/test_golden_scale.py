@@ -44,3 +44,26 @@ def test_article_urls_of_given_ids_in_chunks(tmp_path):
     ids = sorted(every)[:1100]
     assert store.article_urls([*ids, ids[0], 10**9]) == {i: every[i] for i in ids}
     assert store.article_urls([]) == {}
+
+
+def test_outlet_article_urls_read_the_outlets_own_and_the_linked_ones(tmp_path):
+    """Every article of the outlet (removed ones too, as the weeks may name them), and an
+    article of another outlet that a week names through a link."""
+    import shutil
+
+    from auditor.store import Store
+
+    shutil.copyfile(golden_scale.HERE / "store.db", tmp_path / "s.db")
+    store = Store(tmp_path / "s.db")
+    every = store.article_urls()
+    owner = dict(store.db.conn.execute("SELECT id, outlet_id FROM articles"))
+    own = {i for i, o in owner.items() if o == "o00000"}
+    other = min(i for i, o in owner.items() if o != "o00000")
+    got = store.outlet_article_urls("o00000", [min(own), other, 10**9])
+    assert got == {i: every[i] for i in [*own, other]}
+    assert (
+        store.db.conn.execute(
+            "SELECT count(*) FROM articles WHERE removed_at IS NOT NULL AND outlet_id = 'o00000'"
+        ).fetchone()[0]
+        > 0
+    )

@@ -144,3 +144,29 @@ def test_status_rows_carry_the_last_crawl_and_the_next_planned_run(store):
     assert row.seconds == 0.0  # the fake crawl starts and ends at the same instant
     assert row.next_run == planned
     assert row.column_listing == "REST categories and tags read at 2017-10-20T03:00:00+00:00"
+
+
+def test_the_audit_pauses_the_garbage_collector_and_sets_it_back(cfg, store, monkeypatch):
+    """Paused while the weeks pile up (issue 14), on again afterwards, also after a
+    failure; left off when it was off."""
+    import gc
+
+    from auditor.rules import audit
+
+    seen = []
+    judge = audit.audit_column
+    monkeypatch.setattr(audit, "audit_column", lambda *a: seen.append(gc.isenabled()) or judge(*a))
+    assert gc.isenabled()
+    jobs.run_audit(cfg, store, as_of=END_OF_16_OCT, now=at(NOW))
+    assert seen and not any(seen) and gc.isenabled()
+    monkeypatch.setattr(audit, "audit_column", lambda *a: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        jobs.run_audit(cfg, store, as_of=END_OF_16_OCT, now=at(NOW))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with jobs.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from auditor.rules.undated import in_doubt
@@ -110,43 +112,82 @@ def audit_column(
 ) -> tuple[list[WeekResult], ColumnSummary]:
     merged = merge(facts.coverage)
     until = now.astimezone(UTC)  # the instants are UTC: compared within one zone, faster
-    published = sorted((when, i) for i, when in facts.articles if when < until)
-    counted = published
-    if campaign.count == "column_on_topic" and facts.on_topic is not None:
-        counted = [(when, i) for when, i in published if i in facts.on_topic]
-    # bisection on the instants alone, against UTC bounds: no key function, no zones
-    counted_at, published_at = [w for w, _ in counted], [w for w, _ in published]
-    results = []
-    for week, start, end in _weeks(campaign.start, campaign.end, tz, now):
-        first, last = bisect_left(counted_at, start), bisect_left(counted_at, end)
-        ids = tuple(i for _, i in counted[first:last])
-        is_covered = _covered(start, end, merged) and not in_doubt(start, end, facts.undated)
-        status = judge_week(week, ids, campaign.min_articles_per_week, is_covered, now)
-        by = (
-            _covered_by(start, end, facts.sources)
-            if status == MISSED or (is_covered and status == MET)
-            else ""
-        )
-        on_topic = None
-        if facts.on_topic is not None:
-            first, last = bisect_left(published_at, start), bisect_left(published_at, end)
-            on_topic = sum(i in facts.on_topic for _, i in published[first:last])
-        results.append(
-            WeekResult(
-                outlet_id,
-                facts.column_id,
-                week.label,
-                week.first_day,
-                week.last_day,
-                len(ids),
-                campaign.min_articles_per_week,
-                status,
-                ids,
-                on_topic,
-                by,
-            )
-        )
+    published = _published_before(facts.articles, until)
+    column = _Column(facts, published, merged, campaign.count == "column_on_topic")
+    results = [
+        _week_result(outlet_id, facts, column, week, start, end, campaign, now)
+        for week, start, end in _weeks(campaign.start, campaign.end, tz, now)
+    ]
     return results, _summary(outlet_id, facts, published, results, campaign, tz, now, merged)
+
+
+def _published_before(articles: Sequence[tuple[int, datetime]], until: datetime) -> list:
+    """(when, id) of the articles published before until, sorted; made in C (zip, map,
+    one bisection), not by a generator over each of the store's articles (issue 14)."""
+    pairs = sorted(zip(map(_second, articles), map(_first, articles), strict=True))
+    return pairs[: bisect_left(pairs, (until,))]  # (until,) sorts before (until, any id)
+
+
+_first, _second = itemgetter(0), itemgetter(1)
+
+
+class _Column:
+    """A column's articles as the weeks read them: instants and ids in separate lists,
+    sorted by instant, so that a week is two bisections and a slice (issue 14: an audit
+    of 2,000,000 articles judges 315,000 weeks)."""
+
+    def __init__(self, facts: ColumnFacts, published: list, merged: list, on_topic_only: bool):
+        self.merged, self.undated, self.on_topic = merged, facts.undated, facts.on_topic
+        self.published_at, self.published_ids = (
+            list(map(_first, published)),
+            list(map(_second, published)),
+        )
+        self.counted_at, self.counted_ids = self.published_at, self.published_ids
+        if on_topic_only and facts.on_topic is not None:
+            counted = [(when, i) for when, i in published if i in facts.on_topic]
+            self.counted_at, self.counted_ids = (
+                list(map(_first, counted)),
+                list(map(_second, counted)),
+            )
+
+    def counted(self, start: datetime, end: datetime) -> tuple[int, ...]:
+        at = self.counted_at
+        return tuple(self.counted_ids[bisect_left(at, start) : bisect_left(at, end)])
+
+    def on_topic_count(self, start: datetime, end: datetime) -> int | None:
+        if self.on_topic is None:
+            return None
+        at = self.published_at
+        ids = self.published_ids[bisect_left(at, start) : bisect_left(at, end)]
+        return sum(map(self.on_topic.__contains__, ids))
+
+    def is_covered(self, start: datetime, end: datetime) -> bool:
+        return _covered(start, end, self.merged) and not (
+            self.undated and in_doubt(start, end, self.undated)
+        )
+
+
+def _week_result(outlet_id, facts, column, week, start, end, campaign, now) -> WeekResult:
+    """One week judged; start and end are its bounds in UTC, like the instants."""
+    ids = column.counted(start, end)
+    is_covered = column.is_covered(start, end)
+    status = judge_week(week, ids, campaign.min_articles_per_week, is_covered, now)
+    by = ""
+    if status == MISSED or (is_covered and status == MET):
+        by = _covered_by(start, end, facts.sources)
+    return WeekResult(
+        outlet_id,
+        facts.column_id,
+        week.label,
+        week.first_day,
+        week.last_day,
+        len(ids),
+        campaign.min_articles_per_week,
+        status,
+        ids,
+        column.on_topic_count(start, end),
+        by,
+    )
 
 
 def in_range(items: list, start: datetime, end: datetime) -> list:
@@ -174,10 +215,10 @@ def _summary(
     first = published[0][0].astimezone(tz).date() if published else None
     exists, found_by = existence(facts, bool(published))
     timeliness = _timeliness(exists, published, campaign, tz, merged)
-    count = {s: sum(r.status == s for r in results) for s in STATUSES}
+    count = Counter(r.status for r in results)  # one pass, not one per status
     off_topic = elsewhere = None
     if facts.on_topic is not None:
-        off_topic = sum(i not in facts.on_topic for _, i in published)
+        off_topic = len(published) - sum(map(facts.on_topic.__contains__, map(_second, published)))
         elsewhere = sum(1 for _, when in facts.elsewhere if when < now)
     return ColumnSummary(
         outlet_id=outlet_id,

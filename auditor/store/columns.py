@@ -6,7 +6,10 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from itertools import compress, filterfalse, groupby
+from operator import itemgetter
 
 from auditor.errors import InputError
 from auditor.store.rows import from_iso, iso, terms_from_json
@@ -91,40 +94,18 @@ class ColumnRows:
         return [tuple(p) for p in json.loads(rows[0]["feeds"] or "[]")] if rows else []
 
     def column_facts(self, outlet_id: str, campaign: Campaign) -> list[ColumnFacts]:
-        """The outlet's articles are read once, from indexes alone, and split by column
-        here: a join per column and a correlated subquery per article, each row a dict,
-        made the audit's reading 14 s over 2,000,000 articles (issue 14)."""
+        """The outlet's articles are read once, from indexes alone, with their topics in
+        the same pass, and split by column here: a join per column and a correlated
+        subquery per article, each row a dict, made the audit's reading 14 s over
+        2,000,000 articles (issue 14)."""
         found, placed = self._column_evidence(outlet_id)
         listing = self.complete_listing(outlet_id)
-        topics = self.topics_of(outlet_id)
-        live, filed, undated = self._outlet_articles(outlet_id)
-        outside = []
-        if topics:  # only on-topic articles outside any column count, so only then read
-            in_any = {i for ids in filed.values() for i in ids}
-            # the store files an article only under its own outlet (relink), so "in no
-            # column" is decided by this outlet's links
-            outside = [(i, from_iso(p)) for i, p in live.items() if p and i not in in_any]
+        read = self._outlet_articles(outlet_id)
         facts = []
         for column in campaign.columns:
-            ids = filed.get(column.id, ())
-            arts = tuple((i, _instant(live[i])) for i in ids if live.get(i))
-            rows = self.db.conn.execute(
-                'SELECT start, "end", source, scope FROM coverage WHERE outlet_id = ? AND '
-                "column_id = ? AND scope IS NOT NULL",  # rows of no decided scope prove nothing
-                (outlet_id, column.id),
-            ).fetchall()
-            cov = tuple((from_iso(start), from_iso(end)) for start, end, _, _ in rows)
-            sources = tuple(
-                (s, e, _label({"source": r[2], "scope": r[3]}))
-                for (s, e), r in zip(cov, rows, strict=True)
-            )
-            on_topic = None
-            elsewhere: tuple = ()
-            if topics:
-                on_topic = frozenset(i for i, _ in arts if column.id in topics.get(i, ()))
-                elsewhere = tuple(
-                    (i, when) for i, when in outside if column.id in topics.get(i, ())
-                )
+            cov, sources = self._coverage(outlet_id, column.id)
+            arts = read.articles_of(column.id)
+            on_topic, elsewhere = read.on_topic(column.id, arts)
             facts.append(
                 ColumnFacts(
                     column.id,
@@ -136,16 +117,31 @@ class ColumnRows:
                     listing,
                     placed.get(column.id, ""),
                     sources,
-                    tuple(undated[i] for i in ids if i in undated),
+                    read.undated_of(column.id),
                 )
             )
         return facts
 
-    def _outlet_articles(self, outlet_id: str) -> tuple[dict, dict, dict]:
-        """The outlet's live articles (id → published as stored, None when undated), the ids its
-        links file under each column (in the links' index order), and the undated spans
-        of its live undated articles. The first two come from indexes alone (m008,
-        m012): no article row is read, however long its text."""
+    def _coverage(self, outlet_id: str, column_id: str) -> tuple[tuple, tuple]:
+        """The column's spans fully seen, and each with the listing that saw it."""
+        rows = self.db.conn.execute(
+            'SELECT start, "end", source, scope FROM coverage WHERE outlet_id = ? AND '
+            "column_id = ? AND scope IS NOT NULL",  # rows of no decided scope prove nothing
+            (outlet_id, column_id),
+        ).fetchall()
+        cov = tuple((from_iso(start), from_iso(end)) for start, end, _, _ in rows)
+        sources = tuple(
+            (s, e, _label({"source": r[2], "scope": r[3]}))
+            for (s, e), r in zip(cov, rows, strict=True)
+        )
+        return cov, sources
+
+    def _outlet_articles(self, outlet_id: str) -> OutletArticles:
+        """The outlet's live articles, the ids its links file under each column (in the
+        links' index order), the undated spans of its live undated articles, and each
+        article's topic labels as stored. Read from indexes (m008, m012) and the
+        predictions' key: no article row is read, however long its text; dates and
+        topics in one pass over the outlet's articles, not two (issue 14)."""
         conn = self.db.conn
         removed = {
             i
@@ -155,34 +151,51 @@ class ColumnRows:
                 (outlet_id,),
             )
         }
-        live = dict(  # built in C from the cursor's pairs
+        ids, published, labels = _columns_of(
             conn.execute(
-                "SELECT id, published FROM articles INDEXED BY articles_published WHERE "
-                "outlet_id = ?",
+                # a person's correction wins over the model; joined here, as a separate
+                # query it walked the outlet's articles once more (issue 14)
+                "SELECT a.id, a.published, coalesce(c.labels, p.labels) FROM articles a "
+                "INDEXED BY articles_published LEFT JOIN predictions p ON p.article_id = "
+                "a.id LEFT JOIN corrections c ON c.article_id = a.id WHERE a.outlet_id = ?",
                 (outlet_id,),
-            )
+            ).fetchall(),
+            3,
         )
+        live = dict(zip(ids, published, strict=True))  # built in C, in the index's order
         for i in removed:
             live.pop(i, None)
-        filed: dict[str, list[int]] = {}
-        foreign = []
-        for i, column_id in conn.execute(
-            "SELECT article_id, column_id FROM article_columns WHERE outlet_id = ?",
+        texts = dict(zip(ids, labels, strict=True))
+        filed = self._filed(outlet_id, live, removed)
+        return OutletArticles(live, filed, self._undated(outlet_id), texts)
+
+    def _filed(self, outlet_id: str, live: dict, removed: set) -> dict[str, list[int]]:
+        """Column id → the ids the outlet's links file under it, in the links' order; a
+        link to another outlet's live article adds that article to live."""
+        links = self.db.conn.execute(
+            "SELECT column_id, article_id FROM article_columns WHERE outlet_id = ?",
             (outlet_id,),
-        ):
-            filed.setdefault(column_id, []).append(i)
-            if i not in live and i not in removed:
-                foreign.append(i)
+        ).fetchall()
+        filed: dict[str, list[int]] = {}
+        for column_id, group in groupby(links, _first):  # the index gives them by column
+            filed.setdefault(column_id, []).extend(map(_second, group))
+        foreign = sorted(set(map(_second, links)).difference(live, removed))
         live.update(self._live_by_id(foreign))  # links to another outlet's article
-        undated = {
+        return filed
+
+    def _undated(self, outlet_id: str) -> dict[int, tuple]:
+        """The undated spans of the outlet's live undated articles, found through
+        articles_published (published IS NULL): through articles_live every live
+        article's row was read to test its date (issue 14)."""
+        return {
             i: (from_iso(s), from_iso(e))
-            for i, s, e in conn.execute(
-                "SELECT id, undated_from, undated_to FROM articles WHERE outlet_id = ? AND "
-                "published IS NULL AND removed_at IS NULL AND undated_from IS NOT NULL",
+            for i, s, e in self.db.conn.execute(
+                "SELECT id, undated_from, undated_to FROM articles INDEXED BY "
+                "articles_published WHERE outlet_id = ? AND published IS NULL AND "
+                "removed_at IS NULL AND undated_from IS NOT NULL",
                 (outlet_id,),
             )
         }
-        return live, filed, undated
 
     def _live_by_id(self, ids: list[int]) -> dict:
         found = {}
@@ -334,6 +347,7 @@ class ColumnRows:
         return topics
 
 
+_first, _second = itemgetter(0), itemgetter(1)
 _instant = datetime.fromisoformat  # from_iso without its test: the value is never empty
 
 
@@ -342,6 +356,61 @@ def _label(row: dict) -> str:
     if row["source"] == "rest":
         return row["scope"]
     return f"{row['source'].removeprefix('feed:')} ({row['scope']})"
+
+
+def _columns_of(rows: list[tuple], width: int) -> list[tuple]:
+    """Rows turned into columns (made in C): one tuple of ids, one of dates..."""
+    return list(zip(*rows, strict=True)) if rows else [()] * width
+
+
+@dataclass
+class OutletArticles:
+    """What column_facts reads of one outlet, and its split by column. The loops run in
+    C (map, compress, zip) where they can: they see every article of the store."""
+
+    live: dict[int, str | None]  # live article id → published as stored (None: undated)
+    filed: dict[str, list[int]]  # column id → the ids its links file under it
+    undated: dict[int, tuple[datetime, datetime]]  # live undated article → its span
+    labels: dict[int, str | None]  # the outlet's article id → its topics as stored (JSON)
+
+    def articles_of(self, column_id: str) -> tuple[tuple[int, datetime], ...]:
+        """(id, published) of the column's live dated articles, in the links' order."""
+        filed = self.filed.get(column_id, ())
+        ids = list(compress(filed, map(self.live.get, filed)))
+        return tuple(zip(ids, map(_instant, map(self.live.__getitem__, ids)), strict=True))
+
+    def undated_of(self, column_id: str) -> tuple[tuple[datetime, datetime], ...]:
+        if not self.undated:
+            return ()
+        return tuple(self.undated[i] for i in self.filed.get(column_id, ()) if i in self.undated)
+
+    def on_topic(self, column_id: str, arts: tuple) -> tuple[frozenset[int] | None, tuple]:
+        """The column's articles on its topic, and the on-topic articles in no column;
+        None and () when no article of the outlet has topics."""
+        if not self.topics:
+            return None, ()
+        on = self.texts_with(column_id).__contains__
+        ids = list(map(_first, arts))
+        on_topic = frozenset(compress(ids, map(on, map(self.labels.get, ids))))
+        out = self.outside
+        elsewhere = compress(out, map(on, map(self.labels.get, out)))
+        return on_topic, tuple((i, _instant(self.live[i])) for i in elsewhere)
+
+    @functools.cached_property
+    def outside(self) -> list[int]:
+        """The live dated articles in no column. The store files an article only under
+        its own outlet (relink), so "in no column" is decided by this outlet's links."""
+        in_any = set().union(*self.filed.values())
+        return list(filterfalse(in_any.__contains__, compress(self.live, self.live.values())))
+
+    @functools.cached_property
+    def topics(self) -> dict[str, frozenset[str]]:
+        """Each distinct stored label list, parsed once: there are few (issue 14)."""
+        return {t: frozenset(json.loads(t)) for t in set(self.labels.values()) if t is not None}
+
+    def texts_with(self, column_id: str) -> frozenset[str]:
+        """The stored label lists that name the column."""
+        return frozenset(t for t, labels in self.topics.items() if column_id in labels)
 
 
 def _last_per_key(decided: Iterable[tuple[tuple, tuple]]) -> list[tuple]:

@@ -9,6 +9,7 @@ import os
 import socket
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 
 from auditor.store.rows import from_iso, iso
 from auditor.types import ColumnSummary, WeekResult
@@ -118,6 +119,23 @@ class ResultRows:
             urls.update(
                 self.db.execute(f"SELECT id, url FROM articles WHERE id IN ({marks})", part)
             )
+        return urls
+
+    def outlet_article_urls(self, outlet_id: str, ids: Iterable[int]) -> dict[int, str]:
+        """id → URL of every article of the outlet, read whole from its (outlet_id, url)
+        index without reading an article row, and of the given ids that are another
+        outlet's (a link to one). export weekly looked each article up by id: 1,000,000
+        article rows read at 2,000,000 articles (issue 14)."""
+        urls = dict(
+            self.db.conn.execute(
+                "SELECT id, url FROM articles INDEXED BY sqlite_autoindex_articles_1 "
+                "WHERE outlet_id = ?",
+                (outlet_id,),
+            )
+        )
+        others = set(ids).difference(urls)
+        if others:
+            urls.update(self.article_urls(others))
         return urls
 
     def outlet_names(self) -> dict[str, str]:
@@ -257,25 +275,37 @@ _INSERT_COLUMN = f"INSERT INTO column_results ({_COLUMN_FIELDS}) VALUES ({', '.j
 
 
 def _week_row(run_id: int, w: WeekResult, day: Callable[[date], str]) -> tuple:
+    outlet_id, column_id, week, start, end, n, required, status, on_topic, ids, by = _WEEK(w)
     return (
         run_id,
-        w.outlet_id,
-        w.column_id,
-        w.week,
-        day(w.week_start),
-        day(w.week_end),
-        w.articles,
-        w.required,
-        w.status,
-        w.on_topic,
-        _int_list(w.article_ids),
-        w.covered_by,
+        outlet_id,
+        column_id,
+        week,
+        day(start),
+        day(end),
+        n,
+        required,
+        status,
+        on_topic,
+        str(list(ids)),  # what json.dumps writes for a list of ints, without its encoder
+        by,
     )
 
 
-def _int_list(ids: tuple[int, ...]) -> str:
-    """What json.dumps writes for a list of ints, without its encoder's overhead."""
-    return "[" + ", ".join(map(str, ids)) + "]"
+# a WeekResult's fields read in C, not one attribute lookup at a time (315,000 rows)
+_WEEK = attrgetter(
+    "outlet_id",
+    "column_id",
+    "week",
+    "week_start",
+    "week_end",
+    "articles",
+    "required",
+    "status",
+    "on_topic",
+    "article_ids",
+    "covered_by",
+)
 
 
 def _column_row(run_id: int, s: ColumnSummary) -> tuple:
