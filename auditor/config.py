@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -119,6 +120,13 @@ def _yaml_problem(e: yaml.YAMLError, source: str) -> str:
     problem = getattr(e, "problem", None) or str(e)
     context = getattr(e, "context", None)
     return f"not valid YAML: {where}: {problem}" + (f" ({context})" if context else "")
+
+
+def select_outlets(config: Config, outlet_ids: Iterable[str] | None) -> list[Outlet]:
+    """The outlets named, or every enabled one when none is."""
+    if not outlet_ids:
+        return [o for o in config.outlets if o.enabled]
+    return [config.outlet(i) for i in outlet_ids]
 
 
 def fingerprint(config: Config) -> str:

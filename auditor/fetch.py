@@ -40,10 +40,6 @@ from auditor.urls import canonical_url
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CHUNK = 64 * 1024
 ROBOTS_TTL = timedelta(hours=24)  # RFC 9309 allows caching robots.txt for up to a day
-# Why a request was made, as the crawl log and `status` count them: robots.txt; finding
-# the feeds, the API or the menus (homepage, probes); a listing's first page (feed, REST,
-# section); its further pages; an article page read for its date; a repeat after a failure.
-PURPOSES = ("robots", "discovery", "listing", "paging", "article", "retry")
 
 
 def user_agent(settings: HttpSettings) -> str:
@@ -234,7 +230,7 @@ class Client:
 
     @contextlib.contextmanager
     def purpose(self, why: str) -> Iterator[None]:
-        """Requests made inside are recorded as made for `why` (one of PURPOSES)."""
+        """Requests made inside are recorded as made for `why` (one of labels.PURPOSES)."""
         before, self._purpose = self._purpose, why
         try:
             yield

@@ -11,19 +11,22 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from auditor import export, outfile
 from auditor.clock import utcnow
-from auditor.config import fingerprint
-from auditor.crawl.discover import Discovery, discover
-from auditor.crawl.run import CrawlReport, crawl, select_outlets
+from auditor.config import fingerprint, select_outlets
 from auditor.errors import NoAuditRun
-from auditor.fetch import Fetcher
 from auditor.labels import local_time
 from auditor.rules import audit
 from auditor.rules.banner_days import banner_summary
 from auditor.store import Store
+
+if TYPE_CHECKING:
+    from auditor.crawl.discover import Discovery
+    from auditor.crawl.run import CrawlReport
+
 from auditor.types import ColumnSummary, Config, Outlet, OutletStatus, WeekResult
 
 log = logging.getLogger("auditor.jobs")
@@ -94,6 +97,8 @@ def reaudit(
     between: Callable[[], None] | None = None,
 ) -> tuple[CrawlReport, AuditOutcome]:
     """Crawl and audit one outlet now (between: what to do in between, e.g. classify)."""
+    from auditor.crawl.run import crawl  # requests and feedparser: only jobs that crawl
+
     [report] = crawl(config, store, [outlet_id], now=now)
     if between:
         between()
@@ -246,6 +251,9 @@ def discover_all(
 ) -> list[tuple[Outlet, Discovery]]:
     """Look again at every enabled outlet's homepage (`discover --all`) and keep the column
     sections its menus show; returns what was found, outlet by outlet."""
+    from auditor.crawl.discover import discover  # requests: only jobs that fetch
+    from auditor.fetch import Fetcher
+
     fetcher = Fetcher(config.http)
     found = []
     try:

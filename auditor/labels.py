@@ -208,3 +208,14 @@ def local_time(instant: str | datetime | None, tz: ZoneInfo, lang: str | None = 
     when = datetime.fromisoformat(instant) if isinstance(instant, str) else instant
     when = when.astimezone(tz)
     return when.strftime("%Y-%m-%d %H:%M") if lang else when.isoformat(timespec="seconds")
+
+
+# Why a request was made, as the crawl log and `status` count them: robots.txt; finding
+# the feeds, the API or the menus (homepage, probes); a listing's first page (feed, REST,
+# section); its further pages; an article page read for its date; a repeat after a failure.
+PURPOSES = ("robots", "discovery", "listing", "paging", "article", "retry")
+
+
+def purposes_text(by: dict[str, int]) -> str:
+    """'robots 1, discovery 1, listing 3': requests by why they were made, in PURPOSES order."""
+    return ", ".join(f"{p} {by[p]}" for p in PURPOSES if by.get(p))

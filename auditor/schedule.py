@@ -26,8 +26,9 @@ from auditor import config as config_mod
 from auditor.classify import model as classify
 from auditor.classify import stored as topics
 from auditor.clock import utcnow
+from auditor.config import select_outlets
 from auditor.crawl import banner as checks
-from auditor.crawl.run import crawl, select_outlets
+from auditor.crawl.run import crawl
 from auditor.errors import ModelError
 from auditor.rules import audit, planning
 from auditor.store import Store, from_iso

@@ -178,7 +178,7 @@ class RequestRecord:
     at: datetime
     error: str = ""
     attempt: int = 1
-    # why it was asked: robots, discovery, listing, paging, article or retry (fetch.PURPOSES)
+    # why it was asked: robots, discovery, listing, paging, article or retry (labels.PURPOSES)
     purpose: str = "listing"
 
 
@@ -387,7 +387,7 @@ class Harvest:
         return "partial" if reached and (self.articles or self.not_modified) else "error"
 
     def requests_by(self) -> dict[str, int]:
-        """How many requests the crawl made for each purpose (fetch.PURPOSES)."""
+        """How many requests the crawl made for each purpose (labels.PURPOSES)."""
         counts: dict[str, int] = {}
         for r in self.records:
             counts[r.purpose] = counts.get(r.purpose, 0) + 1
@@ -441,7 +441,7 @@ class CrawlRecord:
     status: str  # ok | partial | error | …
     error: str
     requests: int | None = None
-    requests_by: dict[str, int] = field(default_factory=dict)  # purpose → count (fetch.PURPOSES)
+    requests_by: dict[str, int] = field(default_factory=dict)  # purpose → count (labels.PURPOSES)
     new_articles: int | None = None
     updated_articles: int | None = None
     retry_after: float | None = None  # seconds a server asked the next crawl to wait
@@ -477,7 +477,7 @@ class OutletStatus:
     undated: int  # live ones still without a date
     last_reached: datetime | None  # the last crawl that was not an error
     requests: int | None  # of the last crawl
-    requests_by: dict[str, int]  # the last crawl's requests by purpose (fetch.PURPOSES)
+    requests_by: dict[str, int]  # the last crawl's requests by purpose (labels.PURPOSES)
     seconds: float | None  # the last crawl's duration
     new_articles: int | None
     updated_articles: int | None

@@ -16,7 +16,8 @@ from test_crawl_layer import FEED, PATH, SITE, STATE, feed_pages, read, rfc, vn
 from auditor import config as config_mod
 from auditor.cli import main
 from auditor.crawl.run import crawl
-from auditor.fetch import PURPOSES, Fetcher
+from auditor.fetch import Fetcher
+from auditor.labels import PURPOSES
 from auditor.store import Store
 from auditor.types import BEGINNING
 

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
@@ -32,13 +33,15 @@ from auditor.cli.base import (
     pass_state,
     short,
 )
-from auditor.crawl.run import CrawlReport, crawl
 from auditor.errors import InputError, ModelError
-from auditor.fetch import PURPOSES
+from auditor.labels import purposes_text
 from auditor.rules import audit
 from auditor.store import Store
 from auditor.table import render
 from auditor.types import OutletStatus
+
+if TYPE_CHECKING:
+    from auditor.crawl.run import CrawlReport
 
 # -- crawl ----------------------------------------------------------------------------------
 
@@ -82,6 +85,8 @@ def _classify_after_crawl(state: State, store: Store) -> None:
 def _crawl_with_progress(
     state: State, store: Store, ids: list[str], poll: bool = False
 ) -> list[CrawlReport]:
+    from auditor.crawl.run import crawl  # requests and feedparser: only commands that crawl
+
     total = len(ids) or sum(o.enabled for o in state.config.outlets)
     if not sys.stderr.isatty():
         return crawl(state.config, store, ids, poll=poll)
@@ -390,8 +395,7 @@ def status_cmd(state: State, as_json: bool) -> None:
 
 def _requests_cell(status: OutletStatus) -> str | int | None:
     """'4: robots 1, discovery 1, listing 2': the last crawl's requests and why."""
-    by = status.requests_by
-    parts = ", ".join(f"{p} {by[p]}" for p in PURPOSES if by.get(p))
+    parts = purposes_text(status.requests_by)
     return f"{status.requests}: {parts}" if parts else status.requests
 
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from auditor import ocr
 from auditor.clock import utcnow
-from auditor.crawl.run import select_outlets
+from auditor.config import select_outlets
 from auditor.errors import FetchError
 from auditor.fetch import Client, Fetcher
 from auditor.parse import css

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from auditor.clock import utcnow
+from auditor.config import select_outlets
 from auditor.crawl import catfeeds
 from auditor.crawl import feeds as feedcrawl
 from auditor.crawl import sections as listings
@@ -29,7 +30,8 @@ from auditor.crawl import wordpress as rest
 from auditor.crawl.outlet import OutletCrawl, Settings
 from auditor.crawl.save import save_harvest
 from auditor.errors import FetchError, NotModified, ParseError
-from auditor.fetch import PURPOSES, Client, Fetcher, outlet_urls
+from auditor.fetch import Client, Fetcher, outlet_urls
+from auditor.labels import purposes_text
 from auditor.parse import wordpress as wp
 from auditor.parse.feeds import parse_feed
 from auditor.parse.homepage import Page, decode_html, menu_sections, read_page
@@ -239,12 +241,6 @@ class _RobotsLane:
         return client
 
 
-def select_outlets(config: Config, outlet_ids: Iterable[str] | None) -> list[Outlet]:
-    if not outlet_ids:
-        return [o for o in config.outlets if o.enabled]
-    return [config.outlet(i) for i in outlet_ids]
-
-
 def _save(store: CrawlStore, h: Harvest, config: Config) -> CrawlReport:
     if h.stopped:
         log.warning("%s: stopped before the crawl finished; nothing written", h.outlet.id)
@@ -276,8 +272,8 @@ def _save(store: CrawlStore, h: Harvest, config: Config) -> CrawlReport:
 
 def requests_text(total: int, by: dict[str, int]) -> str:
     """'5 requests (robots 1, discovery 1, listing 3)': what a crawl cost, and why."""
-    parts = [f"{p} {by[p]}" for p in PURPOSES if by.get(p)]
-    return f"{total} requests" + (f" ({', '.join(parts)})" if parts else "")
+    parts = purposes_text(by)
+    return f"{total} requests" + (f" ({parts})" if parts else "")
 
 
 def _safe_harvest(
