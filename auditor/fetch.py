@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import os
 import socket
 import threading
 import time
+import urllib.request
 import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -78,6 +80,10 @@ class Fetcher:
         self.robots_texts = dict(robots or {})  # origin → (fetched at, text) from earlier runs
         self.fresh_robots: dict[str, tuple[datetime, str]] = {}
         self._mounts: dict[str, HTTPAdapter] = {}  # transports given in place of sockets
+        # The environment's proxies and CA bundle, read once: requests (trust_env) read
+        # every variable of the environment again before each request
+        self.proxies = urllib.request.getproxies()
+        self._verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
 
@@ -99,6 +105,8 @@ class Fetcher:
         session.headers["Accept-Encoding"] = "gzip, deflate"
         session.max_redirects = self.settings.max_redirects
         session.auth = _NoCredentials()
+        session.trust_env = False  # the environment is read once, above
+        session.verify = self._verify or True
         adapter = HTTPAdapter(pool_maxsize=1, max_retries=0)  # one request at a time per host
         session.mount("http://", adapter)
         session.mount("https://", adapter)
@@ -107,6 +115,15 @@ class Fetcher:
         with self._sessions_lock:
             self._sessions.append(session)
         return session
+
+    def proxies_for(self, url: str) -> dict[str, str]:
+        """The proxies the environment names for url ({} when NO_PROXY covers its host)."""
+        if not self.proxies:
+            return {}
+        host = urlsplit(url).hostname or ""
+        if urllib.request.proxy_bypass_environment(host, self.proxies):
+            return {}
+        return {scheme: address for scheme, address in self.proxies.items() if scheme != "no"}
 
     def close(self) -> None:
         with self._sessions_lock:
@@ -314,6 +331,7 @@ class Client:
             return self.session.get(
                 url,
                 headers=headers,
+                proxies=self.fetcher.proxies_for(url),
                 stream=True,
                 timeout=(min(10.0, timeout), min(self.settings.read_timeout_s, timeout)),
                 hooks={"response": lambda r, **_: self._check_redirect(url, r)},

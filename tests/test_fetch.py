@@ -252,3 +252,25 @@ def test_an_outlets_requests_to_one_host_share_one_connection(serve):
     c.get(server.url + "/b")
     assert len(ports) == 3 and len(set(ports)) == 1
     c.close()
+
+
+def test_the_environments_proxy_carries_requests_and_no_proxy_is_respected(serve, monkeypatch):
+    asked = []
+
+    def proxy_route(h):
+        asked.append(h.path)  # a proxy is sent the whole address
+        h.send(200, b"via proxy", "text/plain")
+
+    proxy = serve(FakeSite(routes={"/robots.txt": proxy_route, "/tin": proxy_route}))
+    for name in ("http_proxy", "https_proxy", "no_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    fetched = client().get("http://toa-soan.invalid/tin")
+    assert fetched.body == b"via proxy"
+    assert asked == ["http://toa-soan.invalid/robots.txt", "http://toa-soan.invalid/tin"]
+    # an address NO_PROXY names is asked directly, never through the proxy
+    direct = serve(site_with(**{"/tin": counter_route([(200, b"direct", {})])}))
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    assert client().get(direct.url + "/tin").body == b"direct"
+    assert len(asked) == 2
