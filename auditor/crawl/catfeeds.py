@@ -83,6 +83,7 @@ def settle(crawl: OutletCrawl) -> None:
     for url, column_id in stored:
         if guessed(url) and column_id not in columns:
             columns[column_id] = []
+    items = _items_by_feed(h)  # the crawl's articles do not change while columns settle
     for column_id, groups in columns.items():
         urls = {u for _, us in groups for u in us}
         urls |= {u for u, c in stored if c == column_id and guessed(u)}
@@ -92,8 +93,8 @@ def settle(crawl: OutletCrawl) -> None:
             if c.column_id == column_id and guessed(c.source.removeprefix("feed:"))
         }
         urls = {u for u in urls if guessed(u)}
-        strangers = _unlink_strangers(h, column_id, groups, urls)
-        why, needed = _doubt(h, groups, {canonical_url(u) for u in urls})
+        strangers = _unlink_strangers(h, column_id, groups, urls, items)
+        why, needed = _doubt(h, groups, {canonical_url(u) for u in urls}, items)
         if strangers:
             why = f"feed {min(strangers)} may be another category's"
         if why:
@@ -102,11 +103,10 @@ def settle(crawl: OutletCrawl) -> None:
             _intersect(h, column_id, {u for u in needed if u not in placed})
 
 
-def _unlink_strangers(h: Harvest, column_id: str, groups, urls: set[str]) -> set[str]:
+def _unlink_strangers(h: Harvest, column_id: str, groups, urls: set[str], items) -> set[str]:
     """A guessed feed whose items are not all filed under one of the column's names may be
     another category's: its articles must not be counted for the column as its feed's."""
     names = {n for ns, _ in groups for n in ns}
-    items = _items_by_feed(h)
     strangers = {
         canonical_url(u)
         for u in urls
@@ -124,14 +124,13 @@ def _unlink_strangers(h: Harvest, column_id: str, groups, urls: set[str]) -> set
     return strangers
 
 
-def _doubt(h: Harvest, groups, urls: set[str]) -> tuple[str, set[str]]:
+def _doubt(h: Harvest, groups, urls: set[str], items) -> tuple[str, set[str]]:
     """Why the column's category feeds cannot prove it ("" when they can), and the feeds
     that must all reach a week for it to be proven."""
     if not groups:
         return "its category feed belongs to no category of it seen now", set()
     if urls - {canonical_url(u) for _, us in groups for u in us}:
         return "a category feed of it belongs to no category of it seen now", set()
-    items = _items_by_feed(h)
     unchanged = {canonical_url(s.removeprefix("feed:")) for s in h.not_modified}
     fresh = {canonical_url(f.url) for f in h.feeds} - unchanged
     needed = set()

@@ -7,7 +7,6 @@ and never stops the others.
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
 import math
 import os
@@ -17,7 +16,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -237,7 +236,7 @@ class _RobotsLane:
             client, ready = self.lanes.pop(outlet.id, None) or (self.fetcher.client(outlet), None)
         self._next()
         if ready is not None:
-            concurrent.futures.wait([ready])
+            wait([ready])
         return client
 
 
