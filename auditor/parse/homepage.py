@@ -36,7 +36,7 @@ def decode_html(body: bytes, content_type: str = "") -> str:
             continue
         try:
             return body.decode(candidate)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # ValueError: a name with NUL in it, say
             continue
     return body.decode("utf-8", "replace")
 
