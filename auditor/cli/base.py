@@ -9,9 +9,13 @@ a path, an id, an input file), told in one line; 70 a bug (the traceback only wi
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib
 import logging
+import os
 import sys
+import threading
 import traceback
 from datetime import date
 from pathlib import Path
@@ -48,6 +52,7 @@ class State:
         self.flags = flags  # -v/-q/--log-json given: they win over the config's logging
         self.config_given = config_given  # --config or AUDITOR_CONFIG, not the default
         self._config = None
+        self._stores: list[Store] = []
 
     @property
     def config(self):
@@ -67,9 +72,18 @@ class State:
         if not path.parent.is_dir():
             raise InputError(f"{what} {path}: folder {path.parent} does not exist")
         try:
-            return Store(path)
+            store = Store(path)
         except StoreError as e:
             raise InputError(f"{what}: {e}") from None
+        self._stores.append(store)
+        return store
+
+    def close(self) -> None:
+        """Close the stores the command opened: the last connection to leave folds the
+        write-ahead log back into the file, so nothing waits on the next opener."""
+        for store in self._stores:
+            store.close()
+        self._stores.clear()
 
     def models(self) -> Path:
         # the model commands need no config; one that is named or present must be valid
@@ -174,6 +188,7 @@ def cli(
         flags=bool(verbose or quiet or log_json),
         config_given=given,
     )
+    ctx.call_on_close(ctx.obj.close)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,7 +232,22 @@ def _fail(message: str, code: int) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    code = main()
+    if threading.active_count() == 1:
+        _leave(code)
+    sys.exit(code)  # threads left (none are expected): the interpreter waits for them
+
+
+def _leave(code: int) -> None:
+    """Exit without the interpreter's teardown: the exit handlers run (logging flushed,
+    pools and child processes ended), the store is already closed, and the memory goes
+    back to the system at once instead of object by object (a tenth of a second after a
+    crawl of 300 outlets, measured: bench/bench_peer.py)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
+            stream.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 def outlet_ids(state: State, ids: tuple[str, ...], hint: str = "--outlet") -> list[str]:
