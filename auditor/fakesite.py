@@ -248,18 +248,20 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class Server:
-    """A FakeSite served on 127.0.0.1 in a background thread."""
+    """A FakeSite served on a loopback address (127.0.0.1 unless told) in a background
+    thread."""
 
-    def __init__(self, site: FakeSite):
+    def __init__(self, site: FakeSite, address: str = "127.0.0.1"):
         handler = type("BoundHandler", (Handler,), {"site": site})
         self.site = site
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.address = address
+        self.httpd = ThreadingHTTPServer((address, 0), handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        return f"http://{self.address}:{self.httpd.server_address[1]}"
 
     def __enter__(self) -> Server:
         self.thread.start()

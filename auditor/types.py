@@ -68,6 +68,7 @@ class HttpSettings:
     timeout_s: float = 30.0
     max_body_mb: float = 20.0
     concurrency: int = 8
+    processes: int = 0  # harvesting processes; 0: one per core, at most 4 (crawl/procs.py)
     per_host_delay_s: float = 1.0
     retries: int = 3
     backoff_s: float = 1.0

@@ -19,10 +19,11 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from auditor.clock import utcnow
 from auditor.config import select_outlets
-from auditor.crawl import catfeeds
+from auditor.crawl import catfeeds, procs
 from auditor.crawl import feeds as feedcrawl
 from auditor.crawl import sections as listings
 from auditor.crawl import wordpress as rest
@@ -76,6 +77,7 @@ def crawl(
         config.http, store.validators(), robots=store.robots(), now=now, stop=stop
     )
     run = _Run(config, store, fetcher, now, on_done, poll)
+    run.own_fetcher = own
     try:
         run.go(outlets, sleep, clock)
     except BaseException:
@@ -98,45 +100,89 @@ class _Run:
         self.reports: list[CrawlReport] = []
         self.held: set[str] = set()
         self.waiting_said: set[str] = set()
+        self.own_fetcher = False  # a fetcher given by the caller may not survive a fork
 
     def go(self, outlets: list[Outlet], sleep, clock=time.monotonic) -> None:
-        pending = list(outlets)
         deadline = clock() + self.config.schedule.lock_wait_s
-        workers = self.config.http.concurrency
-        with (
-            ThreadPoolExecutor(max_workers=workers) as pool,
-            _RobotsLane(self.fetcher, workers, outlets) as self.robots,
-        ):
-            futures: dict = {}
-            while pending:
-                pending = self._start(pending, pool, futures)
-                self._collect(futures, block=False)
-                if pending and (clock() > deadline or self.fetcher.stop.is_set()):
-                    for o in pending:
-                        self._report(
-                            CrawlReport(
-                                o.id,
-                                "skipped",
-                                0,
-                                0,
-                                0,
-                                "another process is crawling this outlet",
-                                "",
-                            )
-                        )
-                    break
-                if pending:
-                    sleep(1)
-            self._collect(futures, block=True)
+        split = self._fork(outlets)
+        try:
+            with (
+                ThreadPoolExecutor(split.workers * procs.HARVESTS_PER_SLOT) as pool,
+                _RobotsLane(self.fetcher, split.workers, split.lane) as self.robots,
+            ):
+                try:
+                    self._harvest_all(split, pool, sleep, lambda: clock() > deadline)
+                except BaseException:
+                    self.fetcher.stop.set()  # the harvests still running end at once
+                    raise
+        finally:
+            self._end_helpers(split.helpers)
 
-    def _start(self, outlets: list[Outlet], pool, futures: dict) -> list[Outlet]:
-        """Start every outlet whose lock is free (all taken in one transaction); returns
-        those another process is crawling."""
+    def _harvest_all(self, split: procs.Split, pool, sleep, late: Callable[[], bool]) -> None:
+        futures: dict = {}
+        for helper in split.helpers:
+            helper.listen()
+            futures.update({f: helper.outlets[i] for i, f in helper.futures.items()})
+        self._dispatch(split.ready, split.helpers, pool, futures)
+        pending = split.pending
+        while pending:
+            pending = self._start(pending, pool, futures)
+            self._collect(futures, block=False)
+            if pending and (late() or self.fetcher.stop.is_set()):
+                for o in pending:
+                    self._report(
+                        CrawlReport(
+                            o.id, "skipped", 0, 0, 0, "another process is crawling this outlet", ""
+                        )
+                    )
+                break
+            if pending:
+                sleep(1)
+        self._collect(futures, block=True)
+
+    def _fork(self, outlets: list[Outlet]) -> procs.Split:
+        """Harvesting shared with forked processes when there are enough outlets and cores
+        (procs.py): the outlets free now are locked and shared out; the rest waits for the
+        main process."""
+        workers = self.config.http.concurrency
+        count = procs.process_count(self.config.http.processes, workers, len(outlets))
+        if not self.own_fetcher or count == 1 or not procs.can_fork():
+            return procs.Split(workers, [], [], list(outlets), list(outlets))
+        ready, waiting = self._lock(outlets)
+        shards = procs.split(ready, procs.process_count(count, workers, len(ready)))
+        shares = procs.share_workers(workers, shards)
+        log.debug("harvesting in %d processes: %s outlets", len(shards), [len(s) for s in shards])
+        lost = procs.lost_harvest(self.now)
+        helpers = [
+            procs.Helper(
+                shard,
+                partial(procs.run_shard, self.fetcher, n, self._harvest_one, _RobotsLane),
+                lost,
+            )
+            for shard, n in zip(shards[1:], shares[1:], strict=True)
+        ]
+        own = max(shares[0], 1)
+        self.fetcher.slots = threading.BoundedSemaphore(own)
+        return procs.Split(own, procs.interleave(shards), helpers, waiting, shards[0] + waiting)
+
+    def _harvest_one(self, outlet: Outlet, client_for, state: OutletState) -> Harvest:
+        return _safe_harvest(outlet, client_for, state, self.settings, self.now)
+
+    def _end_helpers(self, helpers: list[procs.Helper]) -> None:
+        for helper in helpers:
+            helper.stop() if self.fetcher.stop.is_set() else helper.end()
+        for helper in helpers:
+            helper.join()
+            self.fetcher.fresh_robots.update(helper.fresh_robots)
+
+    def _lock(self, outlets: list[Outlet]) -> tuple[list[Outlet], list[Outlet]]:
+        """Every outlet whose lock is free, locked (in one transaction); and those another
+        process is crawling."""
         names = {o.id: f"crawl:{o.id}" for o in outlets}
         holders = self.store.acquire_locks(
             list(names.values()), self.owner, self.config.schedule.lock_ttl_s, self.now()
         )
-        waiting = []
+        ready, waiting = [], []
         for outlet in outlets:
             holder = holders.get(names[outlet.id])
             if holder is not None:
@@ -144,11 +190,26 @@ class _Run:
                 waiting.append(outlet)
                 continue
             self.held.add(names[outlet.id])
-            # read after taking the lock, so the other crawl's writes are already in
+            ready.append(outlet)
+        return ready, waiting
+
+    def _dispatch(self, ready: list, helpers: list[procs.Helper], pool, futures: dict) -> None:
+        """Each locked outlet's state, read after its lock (another crawl's writes are in
+        by then), goes to its harvest as soon as it is read: the first requests leave while
+        the later states are still being read."""
+        helper_of = {o: h for h in helpers for o in h.outlets}
+        for outlet in ready:
             state = self.store.outlet_state(outlet.id)
-            futures[
-                pool.submit(_safe_harvest, outlet, self.robots.take, state, self.settings, self.now)
-            ] = outlet
+            if outlet.id in helper_of:
+                helper_of[outlet.id].give(outlet, state)
+            else:
+                futures[pool.submit(self._harvest_one, outlet, self.robots.take, state)] = outlet
+
+    def _start(self, outlets: list[Outlet], pool, futures: dict) -> list[Outlet]:
+        """Start every outlet whose lock is free; returns those another process is
+        crawling."""
+        ready, waiting = self._lock(outlets)
+        self._dispatch(ready, [], pool, futures)
         return waiting
 
     def _say_waiting(self, outlet: Outlet, holder: dict) -> None:
