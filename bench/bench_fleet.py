@@ -66,6 +66,7 @@ def run_fleet(n: int, args) -> dict:
             runs[phase] = {
                 "wall_s": child["wall_s"],
                 "peak_mb": child["peak_mb"],
+                "helpers_peak_mb": child["helpers_peak_mb"],
                 "exit": child["exit"],
                 "bound_s": round(bound(stats["per_host"], args), 2),
                 **{k: v for k, v in stats.items() if k != "per_host"},
@@ -101,7 +102,8 @@ def report(n: int, runs: dict) -> None:
         print(
             f"  {phase}: {r['wall_s']:.1f} s (bound {r['bound_s']:.1f} s, "
             f"{r['wall_s'] / max(r['bound_s'], 1e-9):.2f}x), {r['requests']} requests "
-            f"{r['by_kind']}, {r['bytes'] / 1e6:.2f} MB, peak {r['peak_mb']} MB, "
+            f"{r['by_kind']}, {r['bytes'] / 1e6:.2f} MB, peak {r['peak_mb']} MB "
+            f"(+ {r['helpers_peak_mb']} MB in the largest crawl helper), "
             f"{r['articles']} articles, exit {r['exit']}"
         )
     print(

@@ -137,7 +137,12 @@ def run_reader_command(feeds: list[str], workers: int, tmp: str, fleet) -> dict:
         child = sites.run_child([sys.executable, "-c", READER_POLL, db, str(workers)])
         if child["exit"] != 0:
             sys.exit(f"reader failed: {child['stderr']}")
-        runs[phase] = {"wall_s": child["wall_s"], "peak_mb": child["peak_mb"], **fleet.stats()}
+        runs[phase] = {
+            "wall_s": child["wall_s"],
+            "cpu_s": child["cpu_s"],
+            "peak_mb": child["peak_mb"],
+            **fleet.stats(),
+        }
     return runs
 
 
@@ -161,7 +166,9 @@ def run_auditor(config: str, tmp: str, name: str, fleet, *command: str) -> dict:
             sys.exit(f"auditor crawl failed: {child['stderr']}")
         runs[phase] = {
             "wall_s": child["wall_s"],
+            "cpu_s": child["cpu_s"],
             "peak_mb": child["peak_mb"],
+            "helpers_peak_mb": child["helpers_peak_mb"],
             "exit": child["exit"],
             **fleet.stats(),
         }

@@ -369,7 +369,7 @@ def run_child(argv: list[str], env: dict | None = None, cwd: str | None = None) 
             "wall_s": round(wall, 3),
             "cpu_s": round(cpu, 3),
             "exit": proc.returncode,
-            "peak_mb": _vm_hwm_mb(peak.read()),
+            **_peaks(peak.read()),
             "stdout": out.read(),
             "stderr": err.read()[-2000:],
         }
@@ -382,11 +382,14 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _vm_hwm_mb(status: str) -> float | None:
+def _peaks(status: str) -> dict:
+    """peak_mb: the process's own peak; helpers_peak_mb: its largest forked helper's."""
+    found = {"peak_mb": None, "helpers_peak_mb": None}
     for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)  # kB
-    return None
+        name = {"VmHWM:": "peak_mb", "HelperHWM:": "helpers_peak_mb"}.get(line.split(":")[0] + ":")
+        if name:
+            found[name] = round(int(line.split()[1]) / 1024, 1)  # kB
+    return found
 
 
 # -- a config for simulated outlets ---------------------------------------------------------
@@ -430,12 +433,15 @@ def outlet_entry(index: int, url: str, **extra) -> dict:
 
 
 # `python -m auditor ...`, and at exit its /proc/self/status (VmHWM: its peak memory) is
-# copied to the file run_child names
+# copied to the file run_child names, with the largest peak of the crawl processes it
+# forked (their ru_maxrss counts the pages they share with it: an upper bound)
 _AUDITOR = (
-    "import atexit, os, runpy, sys\n"
+    "import atexit, os, resource, runpy, sys\n"
     "def _peak():\n"
     "    with open('/proc/self/status') as s, open(os.environ['BENCH_STATUS_FILE'], 'w') as f:\n"
     "        f.write(s.read())\n"
+    "        kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "        f.write(f'HelperHWM: {kb} kB\\n')\n"
     "if os.environ.get('BENCH_STATUS_FILE'): atexit.register(_peak)\n"
     "sys.argv[0] = 'auditor'\n"
     "runpy.run_module('auditor', run_name='__main__', alter_sys=True)\n"
