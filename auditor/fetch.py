@@ -86,9 +86,6 @@ class Fetcher:
         self._verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
-        # http.concurrency bounds the requests in flight, not the threads: an outlet being
-        # parsed holds no slot. robots.txt, read ahead on a lane of its own, takes none.
-        self.slots = threading.BoundedSemaphore(settings.concurrency)
 
     def client(self, outlet: Outlet | None = None) -> Client:
         """A client for one outlet; its configured hosts bound where redirects may go."""
@@ -306,8 +303,7 @@ class Client:
     def _once(self, url: str, conditional: bool, attempt: int) -> Fetched:
         if self.fetcher.stop.is_set():
             raise FetchError(url, "stopped before the request was sent")
-        slot = self.fetcher.slots if self._purpose != "robots" else contextlib.nullcontext()
-        with self.fetcher.turn(urlsplit(url).netloc.lower()), slot:
+        with self.fetcher.turn(urlsplit(url).netloc.lower()):
             return self._exchange(url, conditional, attempt)
 
     def _exchange(self, url: str, conditional: bool, attempt: int) -> Fetched:

@@ -1,7 +1,8 @@
 """A crawl harvested in forked processes (crawl/procs.py): outlets shared out so that no
-host is in two processes, each process given its part of http.concurrency, a helper
-process that dies costing only its own outlets (recorded as errors), and a crawl in two
-processes that ends with the same verdicts as a crawl in one. Nothing here is timed."""
+host is in two processes, each process given its part of http.concurrency (never more
+outlets at once in all), a helper process that dies costing only its own outlets
+(recorded as errors), and a crawl in two processes that ends with the same verdicts as a
+crawl in one. Nothing here is timed."""
 
 from __future__ import annotations
 
@@ -200,12 +201,12 @@ def test_a_crawl_in_two_processes_writes_what_a_crawl_in_one_writes(tmp_path, fl
     assert exports[1].count("\n") > 34  # every outlet's weeks, not an empty table
 
 
-# -- requests in flight ---------------------------------------------------------------------------
+# -- outlets at once ---------------------------------------------------------------------------
 
 
-def test_no_more_requests_in_flight_than_http_concurrency_robots_txt_aside(tmp_path, serve):
-    """Harvest threads outnumber the request slots (an outlet being parsed holds none):
-    the slots, not the threads, bound what is asked at once."""
+def test_no_more_outlets_fetched_at_once_than_http_concurrency(tmp_path, serve):
+    """http.concurrency bounds the outlets fetched at once, whatever the crawl's processes
+    and lanes (robots.txt is not asked for here: the feed is what is counted)."""
     import threading
     import time
 

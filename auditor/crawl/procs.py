@@ -40,9 +40,6 @@ MIN_SHARD = 16  # outlets below which a process of their own costs more than it 
 # The main process also writes every Harvest (about a third of what harvesting one costs,
 # measured on the peer benchmark), so its own shard is the smaller one.
 MAIN_SHARE = 0.6
-# Harvest threads per request slot (http.concurrency): an outlet being parsed holds no
-# slot, so another's request leaves meanwhile (Fetcher.slots)
-HARVESTS_PER_SLOT = 2
 
 
 def process_count(setting: int, workers: int, outlets: int, cpus: int | None = None) -> int:
@@ -219,7 +216,6 @@ def run_shard(
 ) -> None:
     """Harvest the outlets given, in threads, as the main process does its own; send each
     Harvest when done, then the robots.txt read (the main process stores them)."""
-    fetcher.slots = threading.BoundedSemaphore(workers)  # the shard's part of the concurrency
     by_id = {o.id: o for o in outlets}
     sending = threading.Lock()
 
@@ -228,7 +224,7 @@ def run_shard(
             _send(results, future.result())
 
     with (
-        ThreadPoolExecutor(max_workers=workers * HARVESTS_PER_SLOT) as pool,
+        ThreadPoolExecutor(max_workers=workers) as pool,  # its part of http.concurrency
         lane_of(fetcher, workers, outlets) as lane,
     ):
         for word in _words(words, fetcher):

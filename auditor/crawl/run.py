@@ -107,7 +107,7 @@ class _Run:
         split = self._fork(outlets)
         try:
             with (
-                ThreadPoolExecutor(split.workers * procs.HARVESTS_PER_SLOT) as pool,
+                ThreadPoolExecutor(split.workers) as pool,
                 _RobotsLane(self.fetcher, split.workers, split.lane) as self.robots,
             ):
                 try:
@@ -162,7 +162,6 @@ class _Run:
             for shard, n in zip(shards[1:], shares[1:], strict=True)
         ]
         own = max(shares[0], 1)
-        self.fetcher.slots = threading.BoundedSemaphore(own)
         return procs.Split(own, procs.interleave(shards), helpers, waiting, shards[0] + waiting)
 
     def _harvest_one(self, outlet: Outlet, client_for, state: OutletState) -> Harvest:
