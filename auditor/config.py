@@ -123,10 +123,10 @@ def _yaml_problem(e: yaml.YAMLError, source: str) -> str:
 
 
 def select_outlets(config: Config, outlet_ids: Iterable[str] | None) -> list[Outlet]:
-    """The outlets named, or every enabled one when none is."""
+    """The outlets named (each once), or every enabled one when none is."""
     if not outlet_ids:
         return [o for o in config.outlets if o.enabled]
-    return [config.outlet(i) for i in outlet_ids]
+    return [config.outlet(i) for i in dict.fromkeys(outlet_ids)]
 
 
 def fingerprint(config: Config) -> str:

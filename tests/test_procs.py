@@ -31,48 +31,78 @@ def outlet(name: str, url: str, feeds=None, redirect_hosts=()) -> Outlet:
 # -- sharing out ------------------------------------------------------------------------------
 
 
-def test_outlets_that_share_a_host_through_any_of_their_urls_are_one_group():
+def test_outlets_that_share_a_site_through_any_of_their_urls_are_one_group():
     a = outlet("a", "https://a.vn/")
     b = outlet("b", "https://b.vn/", feeds=("https://www.a.vn/feed/",))  # a's host, www aside
     c = outlet("c", "https://c.vn/", feeds=("https://b.vn:8080/rss",))  # b's, by way of a port
     d = outlet("d", "https://d.vn/")
     e = outlet("e", "https://e.vn/", redirect_hosts=("d.vn",))  # its redirects may reach d
     f = outlet("f", "https://f.vn/")
-    groups = procs.host_groups([a, b, c, d, e, f])
-    assert [[o.id for o in g] for g in groups] == [["a", "b", "c"], ["d", "e"], ["f"]]
+    g = outlet("g", "https://tin.g.com.vn/")
+    h = outlet("h", "https://g.com.vn/")  # g's site: a subdomain redirect stays in one shard
+    i = outlet("i", "https://i.vn/")
+    j = outlet("j", "https://j.vn/")  # i's API, as an earlier crawl found it
+    groups = procs.host_groups([a, b, c, d, e, f, g, h, i, j], {"j": ["https://api.i.vn/wp-json/"]})
+    assert [[o.id for o in g] for g in groups] == [
+        ["a", "b", "c"],
+        ["d", "e"],
+        ["f"],
+        ["g", "h"],
+        ["i", "j"],
+    ]
 
 
-def test_no_host_is_in_two_shards_and_every_outlet_is_in_one():
+def test_a_site_is_its_registered_domain_near_enough():
+    assert procs.site_of("www.laodong.vn") == "laodong.vn"
+    assert procs.site_of("ldld.hanoi.gov.vn") == "hanoi.gov.vn"
+    assert procs.site_of("congdoan.com.vn") == "congdoan.com.vn"
+    assert procs.site_of("a.b.example.org") == "example.org"
+    assert procs.site_of("127.0.0.2") == "127.0.0.2"  # addresses are their own sites
+    assert procs.site_of("localhost") == "localhost"
+
+
+def test_no_site_is_in_two_shards_and_every_outlet_is_in_one():
     outlets = [outlet(f"o{i}", f"https://site{i % 7}.vn/o{i}/") for i in range(50)]
     outlets += [outlet(f"p{i}", f"https://p{i}.vn/") for i in range(30)]
-    shards = procs.split(outlets, 3)
+    shards, workers = procs.plan(outlets, {}, 3, 8)
     assert sorted(o.id for s in shards for o in s) == sorted(o.id for o in outlets)
     hosts = [{o.url.split("/")[2] for o in s} for s in shards]
-    for i, mine in enumerate(hosts):
-        for other in hosts[i + 1 :]:
+    for k, mine in enumerate(hosts):
+        for other in hosts[k + 1 :]:
             assert not mine & other
     for shard in shards:  # the config's order, kept (robots.txt is read ahead in it)
         assert shard == sorted(shard, key=outlets.index)
+    assert sum(workers) == 8 and all(workers)
+
+
+def test_fewer_sites_than_processes_make_fewer_shards_never_an_empty_helper():
+    outlets = [outlet(f"o{i}", f"https://site{i % 2}.vn/o{i}/") for i in range(64)]
+    shards, workers = procs.plan(outlets, {}, 4, 8)
+    assert all(shards[1:]) and len(shards) <= 2
+    assert sum(workers) <= 8
 
 
 def test_the_main_process_takes_the_smaller_share_since_it_also_writes():
     outlets = [outlet(f"o{i}", f"https://o{i}.vn/") for i in range(100)]
-    main, helper = procs.split(outlets, 2, main_share=0.6)
+    main, helper = procs.split(outlets, procs.host_groups(outlets), 2, main_share=0.6)
     assert len(main) + len(helper) == 100
     assert abs(len(main) - 100 * 0.6 / 1.6) <= 1  # 0.6 of the helper's, to an outlet
 
 
-def test_concurrency_is_shared_out_by_shard_size_and_never_exceeded():
-    def shards(*sizes):
-        return [
-            [outlet(f"{n}-{i}", f"https://{n}-{i}.vn/") for i in range(k)]
-            for n, k in enumerate(sizes)
-        ]
+def shards_of(*sizes):
+    return [
+        [outlet(f"{n}-{i}", f"https://{n}-{i}.vn/") for i in range(k)] for n, k in enumerate(sizes)
+    ]
 
-    assert procs.share_workers(8, shards(112, 188)) == [3, 5]
-    assert procs.share_workers(8, shards(100, 100, 100)) == [3, 3, 2]
-    assert sum(procs.share_workers(16, shards(5, 70, 25))) == 16
-    assert procs.share_workers(8, shards(0, 40)) == [0, 8]  # an empty shard gets no slot
+
+def test_concurrency_is_shared_out_by_shard_size_and_never_exceeded():
+    assert procs.share_workers(8, shards_of(112, 188)) == [3, 5]
+    assert procs.share_workers(8, shards_of(100, 100, 100)) == [3, 3, 2]
+    assert sum(procs.share_workers(16, shards_of(5, 70, 25))) == 16
+    assert procs.share_workers(8, shards_of(0, 40)) == [0, 8]  # an empty shard gets none
+    for workers, sizes in [(4, (1, 40, 40, 40)), (3, (1, 1, 40)), (5, (3, 3, 3, 90))]:
+        shares = procs.share_workers(workers, shards_of(*sizes))
+        assert sum(shares) == workers and all(shares), (workers, sizes, shares)
 
 
 def test_how_many_processes():
@@ -244,3 +274,25 @@ def test_no_more_outlets_fetched_at_once_than_http_concurrency(tmp_path, serve):
         store.close()
     assert [r.status for r in reports] == ["ok"] * 10
     assert 1 <= peak[0] <= 3
+
+
+def test_the_urls_earlier_crawls_found_are_known_to_the_sharing_out(tmp_path, serve):
+    from auditor import config as config_mod
+    from auditor.config import select_outlets
+    from auditor.crawl.run import crawl
+    from auditor.store import Store
+
+    server = serve(small_site(0))
+    path = write_config(
+        tmp_path, f'- {{id: o0, name: "Đơn vị", kind: website, url: "{server.url}/"}}\n'
+    )
+    config = config_mod.load(path)
+    assert [o.id for o in select_outlets(config, ["o0", "o0"])] == ["o0"]  # named twice: once
+    store = Store(tmp_path / "a.db")
+    try:
+        crawl(config, store)
+        known = store.known_urls()
+    finally:
+        store.close()
+    assert f"{server.url}/wp-json/" in known["o0"]  # the API root the homepage announced
+    assert f"{server.url}/feed/" in known["o0"]  # and its feed

@@ -10,7 +10,6 @@ a path, an id, an input file), told in one line; 70 a bug (the traceback only wi
 from __future__ import annotations
 
 import atexit
-import contextlib
 import importlib
 import logging
 import os
@@ -243,10 +242,14 @@ def _leave(code: int) -> None:
     pools and child processes ended), the store is already closed, and the memory goes
     back to the system at once instead of object by object (a tenth of a second after a
     crawl of 300 outlets, measured: bench/bench_peer.py)."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
-            stream.flush()
     atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            pass  # the reader is gone (`| head`): nothing left to tell it
+        except (OSError, ValueError):  # a full disk, say: what was written is not whole
+            code = code or 120  # as the interpreter's own exit would say
     os._exit(code)
 
 

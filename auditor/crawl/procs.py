@@ -23,8 +23,9 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,22 +44,48 @@ MAIN_SHARE = 0.6
 
 
 def process_count(setting: int, workers: int, outlets: int, cpus: int | None = None) -> int:
-    """How many processes harvest: http.processes (0: one per core, at most MAX_AUTO),
-    never more than the workers (http.concurrency, shared out among them), nor so many
-    that a shard falls below MIN_SHARD outlets."""
-    wanted = setting or min(cpus or os.cpu_count() or 1, MAX_AUTO)
+    """How many processes harvest: http.processes (0: one per core this process may run
+    on, at most MAX_AUTO), never more than the workers (http.concurrency, shared out among
+    them), nor so many that a shard falls below MIN_SHARD outlets."""
+    wanted = setting or min(cpus or usable_cpus(), MAX_AUTO)
     return max(1, min(wanted, workers, outlets // MIN_SHARD))
 
 
+def usable_cpus() -> int:
+    """The cores this process may run on (its affinity), not all the machine has."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def can_fork() -> bool:
-    """A fork copies one thread: with others running, a lock one of them held stays held
-    in the child forever."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    """Linux only (elsewhere the system's frameworks may not survive a fork), and one
+    thread: with others running, a lock one of them held stays held in the child."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def host_groups(outlets: list[Outlet]) -> list[list[Outlet]]:
-    """Outlets joined when they share a host: one of their configured URLs' or one their
-    redirects may lead to (redirect_hosts). Ports aside: one machine, one shard."""
+def plan(
+    outlets: list[Outlet],
+    known: dict[str, list[str]],
+    count: int,
+    workers: int,
+    main_share: float = MAIN_SHARE,
+) -> tuple[list[list[Outlet]], list[int]]:
+    """The shards (the first the main process's; none empty but maybe that one) and the
+    workers of each. count is cut to the host groups there are."""
+    groups = host_groups(outlets, known)
+    shards = split(outlets, groups, min(count, len(groups)), main_share)
+    shards = shards[:1] + [s for s in shards[1:] if s]
+    return shards, share_workers(workers, shards)
+
+
+def host_groups(
+    outlets: list[Outlet], known: dict[str, list[str]] | None = None
+) -> list[list[Outlet]]:
+    """Outlets joined when they share a site: the registered domain of a configured URL,
+    of a host their redirects may reach (redirect_hosts), or of a URL earlier crawls found
+    for them (known: feeds, API root, sections). Config order within each group."""
     parent: dict[str, str] = {}
 
     def root(x: str) -> str:
@@ -67,31 +94,69 @@ def host_groups(outlets: list[Outlet]) -> list[list[Outlet]]:
             x = parent[x]
         return x
 
-    keys = {o.id: sorted(_hosts(o)) or [f"outlet:{o.id}"] for o in outlets}
+    keys = {
+        o.id: sorted(_sites(o, (known or {}).get(o.id, ()))) or [f"outlet:{o.id}"] for o in outlets
+    }
     for outlet in outlets:
         first = root(keys[outlet.id][0])
-        for host in keys[outlet.id][1:]:
-            parent[root(host)] = first
+        for key in keys[outlet.id][1:]:
+            parent[root(key)] = first
     groups: dict[str, list[Outlet]] = {}
     for outlet in outlets:
         groups.setdefault(root(keys[outlet.id][0]), []).append(outlet)
     return list(groups.values())
 
 
-def _hosts(outlet: Outlet) -> set[str]:
-    return set(own_hosts(outlet_urls(outlet))) | {host_key(h) for h in outlet.redirect_hosts}
+def _sites(outlet: Outlet, known: Iterable[str]) -> set[str]:
+    hosts = own_hosts([*outlet_urls(outlet), *known]) | {host_key(h) for h in outlet.redirect_hosts}
+    return {site_of(h) for h in hosts if h}
 
 
-def split(outlets: list[Outlet], count: int, main_share: float = MAIN_SHARE) -> list[list[Outlet]]:
-    """count shards, no host in two; shard 0 (the main process's) weighted main_share of
-    the others. Each shard keeps the config's order (robots.txt is read ahead in it)."""
+# second-level labels under which a country's sites register (com.vn, gov.vn, ...)
+SECOND_LEVEL = frozenset(
+    [
+        "ac",
+        "co",
+        "com",
+        "edu",
+        "gov",
+        "health",
+        "info",
+        "int",
+        "ltd",
+        "net",
+        "name",
+        "org",
+        "pro",
+        "biz",
+    ]
+)
+
+
+def site_of(host: str) -> str:
+    """A host's registered domain, near enough without the public suffix list: the last
+    two labels, three under a country's com/gov/org…; an IP address is its own site.
+    Subdomains of one site land in one shard, whatever a redirect between them does."""
+    labels = host.split(".")
+    if host.replace(".", "").isdigit() or ":" in host or len(labels) <= 2:
+        return host
+    keep = 3 if len(labels[-1]) == 2 and labels[-2] in SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+def split(
+    outlets: list[Outlet], groups: list[list[Outlet]], count: int, main_share: float = MAIN_SHARE
+) -> list[list[Outlet]]:
+    """count shards of whole groups (of outlets); shard 0 (the main process's) weighted
+    main_share of the others. Each keeps the outlets' order (robots.txt is read ahead in
+    it)."""
     if count <= 1:
         return [list(outlets)]
     weights = [main_share] + [1.0] * (count - 1)
     position = {o.id: i for i, o in enumerate(outlets)}
     loads = [0.0] * count
     shards: list[list[Outlet]] = [[] for _ in range(count)]
-    for group in sorted(host_groups(outlets), key=len, reverse=True):
+    for group in sorted(groups, key=len, reverse=True):
         k = min(range(count), key=lambda i: _load_after(loads[i], len(group), weights[i]))
         loads[k] += len(group)
         shards[k] += group
@@ -103,16 +168,21 @@ def _load_after(load: float, more: int, weight: float) -> float:
 
 
 def share_workers(workers: int, shards: list[list[Outlet]]) -> list[int]:
-    """http.concurrency shared out by shard size (largest remainders): with latency the
-    bound, every shard then ends at about the same time. An empty shard gets none."""
+    """http.concurrency shared out by shard size, never more in all: one for each shard
+    that has outlets, the rest by largest remainders (with latency the bound, every shard
+    then ends at about the same time). An empty shard gets none."""
+    filled = [i for i, s in enumerate(shards) if s]
+    counts = [1 if s else 0 for s in shards]
+    spare = workers - len(filled)
     total = sum(len(s) for s in shards) or 1
-    exact = [workers * len(s) / total for s in shards]
-    counts = [int(x) for x in exact]
-    for i in sorted(range(len(shards)), key=lambda i: counts[i] - exact[i]):
+    exact = {i: spare * len(shards[i]) / total for i in filled}
+    for i in filled:
+        counts[i] += int(exact[i])
+    for i in sorted(filled, key=lambda i: int(exact[i]) - exact[i]):
         if sum(counts) >= workers:
             break
         counts[i] += 1
-    return [max(1, c) if shard else 0 for c, shard in zip(counts, shards, strict=True)]
+    return counts
 
 
 @dataclass
@@ -138,16 +208,25 @@ class Helper:
     state as it reads it (give), and each Harvest sent back resolves the outlet's Future.
     Every helper is forked before any is listened to: a fork is made with one thread."""
 
-    def __init__(self, outlets: list[Outlet], run_shard: Callable, lost: Callable):
+    def __init__(
+        self,
+        outlets: list[Outlet],
+        run_shard: Callable,
+        lost: Callable,
+        earlier: Iterable[Helper] = (),
+    ):
         self.outlets = {o.id: o for o in outlets}
         self.futures = {o.id: Future() for o in outlets}
         self.lost = lost
         self.fresh_robots: dict = {}
         self._results, results_in = multiprocessing.Pipe(duplex=False)
         words, self._words = multiprocessing.Pipe(duplex=False)
+        # the earlier helpers' pipes, as this process holds them: the child closes its
+        # copies, so that each helper sees EOF as soon as this process is gone
+        theirs = [end for h in earlier for end in (h._results, h._words)]
         context = multiprocessing.get_context("fork")
         self.process = context.Process(
-            target=_child, args=(run_shard, outlets, results_in, words), daemon=True
+            target=_child, args=(run_shard, outlets, results_in, words, theirs), daemon=True
         )
         self.process.start()
         results_in.close()  # the child's ends: EOF on ours once the child is gone
@@ -182,7 +261,9 @@ class Helper:
         except (EOFError, OSError):
             pass
         except Exception:  # a message that does not unpickle: the outlets left say so
-            log.exception("a crawl process sent what could not be read")
+            log.exception("a crawl process sent what could not be read; it is stopped")
+            self.process.kill()  # it must not go on crawling outlets about to be unlocked
+            self.process.join()
         for outlet_id, future in list(self.futures.items()):
             future.set_result(self.lost(self.outlets[outlet_id]))
         self.futures.clear()
@@ -198,10 +279,12 @@ class Helper:
         self._words.close()
 
 
-def _child(run_shard: Callable, outlets: list[Outlet], results, words) -> None:
+def _child(run_shard: Callable, outlets: list[Outlet], results, words, theirs: list) -> None:
     """The forked process. Ctrl-C reaches the whole process group: the child leaves it to
     the parent, which says stop, so that the child's threads end as the parent's do."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for end in theirs:
+        end.close()
     run_shard(outlets, results, words)
 
 

@@ -113,16 +113,18 @@ class _Run:
                 try:
                     self._harvest_all(split, pool, sleep, lambda: clock() > deadline)
                 except BaseException:
-                    self.fetcher.stop.set()  # the harvests still running end at once
+                    self.fetcher.stop.set()  # the harvests still running end at once,
+                    for helper in split.helpers:  # the helpers' too
+                        helper.stop()
                     raise
         finally:
             self._end_helpers(split.helpers)
 
     def _harvest_all(self, split: procs.Split, pool, sleep, late: Callable[[], bool]) -> None:
         futures: dict = {}
-        for helper in split.helpers:
-            helper.listen()
+        for helper in split.helpers:  # copied before the helper's listener may change them
             futures.update({f: helper.outlets[i] for i, f in helper.futures.items()})
+            helper.listen()
         self._dispatch(split.ready, split.helpers, pool, futures)
         pending = split.pending
         while pending:
@@ -142,27 +144,27 @@ class _Run:
 
     def _fork(self, outlets: list[Outlet]) -> procs.Split:
         """Harvesting shared with forked processes when there are enough outlets and cores
-        (procs.py): the outlets free now are locked and shared out; the rest waits for the
-        main process."""
+        (procs.py). Only when every outlet's lock is free: one another crawl holds is
+        crawled later, by this process, so its site must not be in a helper's shard."""
         workers = self.config.http.concurrency
+        alone = procs.Split(workers, [], [], list(outlets), list(outlets))
         count = procs.process_count(self.config.http.processes, workers, len(outlets))
         if not self.own_fetcher or count == 1 or not procs.can_fork():
-            return procs.Split(workers, [], [], list(outlets), list(outlets))
+            return alone
         ready, waiting = self._lock(outlets)
-        shards = procs.split(ready, procs.process_count(count, workers, len(ready)))
-        shares = procs.share_workers(workers, shards)
+        if waiting:
+            return procs.Split(workers, ready, [], waiting, list(outlets))
+        shards, shares = procs.plan(ready, self.store.known_urls(), count, workers)
+        if len(shards) == 1:
+            return procs.Split(workers, ready, [], [], ready)
         log.debug("harvesting in %d processes: %s outlets", len(shards), [len(s) for s in shards])
         lost = procs.lost_harvest(self.now)
-        helpers = [
-            procs.Helper(
-                shard,
-                partial(procs.run_shard, self.fetcher, n, self._harvest_one, _RobotsLane),
-                lost,
-            )
-            for shard, n in zip(shards[1:], shares[1:], strict=True)
-        ]
-        own = max(shares[0], 1)
-        return procs.Split(own, procs.interleave(shards), helpers, waiting, shards[0] + waiting)
+        helpers: list[procs.Helper] = []
+        for shard, n in zip(shards[1:], shares[1:], strict=True):
+            work = partial(procs.run_shard, self.fetcher, n, self._harvest_one, _RobotsLane)
+            helpers.append(procs.Helper(shard, work, lost, earlier=helpers))
+        # an empty shard 0: the main process only writes (at least one worker all the same)
+        return procs.Split(max(shares[0], 1), procs.interleave(shards), helpers, [], shards[0])
 
     def _harvest_one(self, outlet: Outlet, client_for, state: OutletState) -> Harvest:
         return _safe_harvest(outlet, client_for, state, self.settings, self.now)

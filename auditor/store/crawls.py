@@ -52,6 +52,18 @@ class CrawlRows:
                 pk="origin",
             )
 
+    def known_urls(self) -> dict[str, list[str]]:
+        """Per outlet, the URLs earlier crawls found for it (its feeds, API root and
+        section pages): their hosts are the outlet's too (crawl/procs.py shares outlets
+        out by site)."""
+        found: dict[str, list[str]] = {}
+        for r in self._q("SELECT id, api_root, feeds FROM outlets"):
+            urls = [url for url, _ in json.loads(r["feeds"] or "[]")]
+            found[r["id"]] = [*urls, r["api_root"]] if r["api_root"] else urls
+        for r in self._q("SELECT outlet_id, url FROM sections"):
+            found.setdefault(r["outlet_id"], []).append(r["url"])
+        return found
+
     def outlet_state(self, outlet_id: str) -> OutletState:
         rows = self._q("SELECT * FROM outlets WHERE id = ?", (outlet_id,))
         if not rows:
