@@ -82,7 +82,7 @@ def test_fewer_sites_than_processes_make_fewer_shards_never_an_empty_helper():
     assert sum(workers) <= 8
 
 
-def test_the_main_process_takes_the_smaller_share_since_it_also_writes():
+def test_the_main_process_shard_is_weighted_against_a_helpers():
     outlets = [outlet(f"o{i}", f"https://o{i}.vn/") for i in range(100)]
     main, helper = procs.split(outlets, procs.host_groups(outlets), 2, main_share=0.6)
     assert len(main) + len(helper) == 100
