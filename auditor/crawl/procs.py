@@ -1,17 +1,17 @@
-"""Harvesting on more than one core: outlets split into shards that share no host, all but
+"""Harvesting on more than one core: outlets split into shards that share no site, all but
 the first harvested in forked processes that send each Harvest back as it is done.
 
 A crawl of many outlets is bound by CPU (parsing, in one interpreter under one lock)
 long before the network: one process per core, each with its own threads, is what lets
 a second core help. The main process keeps the store: it takes the locks, reads each
 outlet's state, harvests its own shard and writes every Harvest, so nothing about the
-store changes. Politeness still holds: every host is in one shard only, so one process
+store changes. Politeness still holds: every site is in one shard only, so one process
 spaces all the requests to it.
 
 Processes are forked, never spawned: the child has the parent's modules and Fetcher
-(validators, robots.txt rules) without importing or pickling them. A fork is made only
-while the process has a single thread; otherwise (the scheduler's job threads) the crawl
-stays in one process.
+(validators, robots.txt rules) without importing or pickling them. A fork is made only on
+Linux, while the process has a single thread, and when no other crawl holds one of the
+outlets; otherwise (the scheduler's job threads, say) the crawl stays in one process.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ and never stops the others.
 from __future__ import annotations
 
 import logging
-import math
 import os
 import socket
 import threading
@@ -16,7 +15,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -27,10 +26,11 @@ from auditor.crawl import catfeeds, procs
 from auditor.crawl import feeds as feedcrawl
 from auditor.crawl import sections as listings
 from auditor.crawl import wordpress as rest
+from auditor.crawl.lane import RobotsLane
 from auditor.crawl.outlet import OutletCrawl, Settings
 from auditor.crawl.save import save_harvest
 from auditor.errors import FetchError, NotModified, ParseError
-from auditor.fetch import Client, Fetcher, outlet_urls
+from auditor.fetch import Client, Fetcher
 from auditor.labels import purposes_text
 from auditor.parse import wordpress as wp
 from auditor.parse.feeds import parse_feed
@@ -108,7 +108,7 @@ class _Run:
         try:
             with (
                 ThreadPoolExecutor(split.workers) as pool,
-                _RobotsLane(self.fetcher, split.workers, split.lane) as self.robots,
+                RobotsLane(self.fetcher, split.workers, split.lane) as self.robots,
             ):
                 try:
                     self._harvest_all(split, pool, sleep, lambda: clock() > deadline)
@@ -161,7 +161,7 @@ class _Run:
         lost = procs.lost_harvest(self.now)
         helpers: list[procs.Helper] = []
         for shard, n in zip(shards[1:], shares[1:], strict=True):
-            work = partial(procs.run_shard, self.fetcher, n, self._harvest_one, _RobotsLane)
+            work = partial(procs.run_shard, self.fetcher, n, self._harvest_one, RobotsLane)
             helpers.append(procs.Helper(shard, work, lost, earlier=helpers))
         # an empty shard 0: the main process only writes (at least one worker all the same)
         return procs.Split(max(shares[0], 1), procs.interleave(shards), helpers, [], shards[0])
@@ -249,57 +249,6 @@ class _Run:
                 self._release(lock)
             except Exception:  # the store may be the reason we are unwinding
                 log.exception("could not release %s", lock)
-
-
-class _RobotsLane:
-    """robots.txt read ahead of the crawls, on a lane of its own: an outlet's crawl then
-    starts with its rules known, and the per-host delay after them already spent, instead
-    of spending its first turn on them. Each host still gets one request at a time
-    (Fetcher.turn); the request is the outlet's own, recorded on its client.
-
-    How far ahead: far enough that per_host_delay_s has passed when the crawl comes, for
-    crawls of up to PACE outlets a second per worker; at most CAP outlets, since each
-    keeps its connection open until its crawl (file descriptors are finite)."""
-
-    PACE, CAP = 20, 256
-
-    def __init__(self, fetcher: Fetcher, workers: int, outlets: list[Outlet]):
-        self.fetcher = fetcher
-        workers = max(workers, 1)
-        self.pool = ThreadPoolExecutor(max_workers=workers)
-        self.lanes: dict[str, tuple[Client, Future | None]] = {}
-        self.upcoming = iter(outlets)
-        self.lock = threading.Lock()
-        delay = fetcher.settings.per_host_delay_s
-        lead = workers * (2 + math.ceil(self.PACE * delay))
-        for _ in range(min(lead, self.CAP)):
-            self._next()
-
-    def __enter__(self) -> _RobotsLane:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-    def _next(self) -> None:
-        with self.lock:
-            outlet = next(self.upcoming, None)
-            if outlet is None or outlet.id in self.lanes:
-                return
-            client, ready = self.fetcher.client(outlet), None
-            if self.fetcher.settings.obey_robots and not self.fetcher.stop.is_set():
-                ready = self.pool.submit(self.fetcher.warm_robots, client, outlet_urls(outlet))
-            self.lanes[outlet.id] = (client, ready)
-
-    def take(self, outlet: Outlet) -> Client:
-        """The outlet's client, once its rules are read (if the lane got to it); the lane
-        moves one outlet on."""
-        with self.lock:
-            client, ready = self.lanes.pop(outlet.id, None) or (self.fetcher.client(outlet), None)
-        self._next()
-        if ready is not None:
-            wait([ready])
-        return client
 
 
 def _save(store: CrawlStore, h: Harvest, config: Config) -> CrawlReport:
