@@ -76,8 +76,7 @@ def crawl(
     fetcher = fetcher or Fetcher(
         config.http, store.validators(), robots=store.robots(), now=now, stop=stop
     )
-    run = _Run(config, store, fetcher, now, on_done, poll)
-    run.own_fetcher = own
+    run = _Run(config, store, fetcher, now, on_done, poll, forkable=own)
     try:
         run.go(outlets, sleep, clock)
     except BaseException:
@@ -92,7 +91,7 @@ def crawl(
 
 
 class _Run:
-    def __init__(self, config, store, fetcher, now, on_done, poll=False):
+    def __init__(self, config, store, fetcher, now, on_done, poll=False, forkable=False):
         self.config, self.store, self.fetcher, self.now = config, store, fetcher, now
         self.settings = Settings.of(config, poll=poll)  # what each outlet's crawl reads by
         self.on_done = on_done
@@ -100,7 +99,7 @@ class _Run:
         self.reports: list[CrawlReport] = []
         self.held: set[str] = set()
         self.waiting_said: set[str] = set()
-        self.own_fetcher = False  # a fetcher given by the caller may not survive a fork
+        self.forkable = forkable  # a fetcher the caller gave may not survive a fork
 
     def go(self, outlets: list[Outlet], sleep, clock=time.monotonic) -> None:
         deadline = clock() + self.config.schedule.lock_wait_s
@@ -147,10 +146,9 @@ class _Run:
         (procs.py). Only when every outlet's lock is free: one another crawl holds is
         crawled later, by this process, so its site must not be in a helper's shard."""
         workers = self.config.http.concurrency
-        alone = procs.Split(workers, [], [], list(outlets), list(outlets))
         count = procs.process_count(self.config.http.processes, workers, len(outlets))
-        if not self.own_fetcher or count == 1 or not procs.can_fork():
-            return alone
+        if not self.forkable or count == 1 or not procs.can_fork():
+            return procs.Split(workers, [], [], list(outlets), list(outlets))
         ready, waiting = self._lock(outlets)
         if waiting:
             return procs.Split(workers, ready, [], waiting, list(outlets))
