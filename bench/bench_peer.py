@@ -115,9 +115,9 @@ def run_reader(feeds: list[str], workers: int, tmp: str, fleet) -> dict:
         r.add_feed(url)
     runs = {"version": reader_pkg.__version__}
     for phase in ("cold", "warm"):
-        started = time.perf_counter()
+        started, at = time.perf_counter(), time.monotonic()
         r.update_feeds(workers=workers, scheduled=False)  # every feed, as auditor crawl
-        runs[phase] = {"wall_s": round(time.perf_counter() - started, 3), **fleet.stats()}
+        runs[phase] = _in_process(started, at, fleet.stats())
     runs["entries"] = r.get_entry_counts().total
     r.close()
     return runs
@@ -144,11 +144,13 @@ def run_reader_command(feeds: list[str], workers: int, tmp: str, fleet) -> dict:
         child = sites.run_child([sys.executable, "-c", READER_POLL, db, str(workers)])
         if child["exit"] != 0:
             sys.exit(f"reader failed: {child['stderr']}")
+        stats = fleet.stats()
         runs[phase] = {
             "wall_s": child["wall_s"],
             "cpu_s": child["cpu_s"],
             "peak_mb": child["peak_mb"],
-            **fleet.stats(),
+            **sites.timeline(child["started_at"], child["ended_at"], stats),
+            **stats,
         }
     return runs
 
@@ -171,13 +173,15 @@ def run_auditor(config: str, tmp: str, name: str, fleet, *command: str) -> dict:
         child = sites.run_child(sites.auditor_argv(config, db, "-q", *command), sites.auditor_env())
         if child["exit"] not in (0, 1):
             sys.exit(f"auditor crawl failed: {child['stderr']}")
+        stats = fleet.stats()
         runs[phase] = {
             "wall_s": child["wall_s"],
             "cpu_s": child["cpu_s"],
             "peak_mb": child["peak_mb"],
             "helpers_peak_mb": child["helpers_peak_mb"],
             "exit": child["exit"],
-            **fleet.stats(),
+            **sites.timeline(child["started_at"], child["ended_at"], stats),
+            **stats,
         }
     return runs
 
@@ -191,11 +195,16 @@ def run_auditor_in_process(config_path: str, tmp: str, fleet) -> dict:
     store = Store(os.path.join(tmp, "auditor-in-process.db"))
     runs = {}
     for phase in ("cold", "warm"):
-        started = time.perf_counter()
+        started, at = time.perf_counter(), time.monotonic()
         crawl(config, store, poll=True)
-        runs[phase] = {"wall_s": round(time.perf_counter() - started, 3), **fleet.stats()}
+        runs[phase] = _in_process(started, at, fleet.stats())
     store.close()
     return runs
+
+
+def _in_process(started: float, at: float, stats: dict) -> dict:
+    wall, ended = time.perf_counter() - started, time.monotonic()
+    return {"wall_s": round(wall, 3), **sites.timeline(at, ended, stats), **stats}
 
 
 def report(result: dict) -> None:
@@ -221,6 +230,15 @@ def report(result: dict) -> None:
                 f"best {a['best_wall_s'] / r['best_wall_s']:.2f}x  "
                 f"(rounds: reader {r['all_wall_s']}, auditor {a['all_wall_s']})"
             )
+            if "to_first_request_s" in r and "to_first_request_s" in a:
+                print(f"{'':17}{_parts('reader', r)} | {_parts('auditor', a)}")
+
+
+def _parts(who: str, run: dict) -> str:
+    return (
+        f"{who}: start-up {run['to_first_request_s']:.3f} s, requests "
+        f"{run['requests_span_s']:.3f} s, after the last {run['after_last_answer_s']:.3f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -249,11 +249,17 @@ async def _main(pipe, sites, latency) -> None:
 class _Stats:
     def __init__(self):
         self.requests, self.bytes, self.per_host = Counter(), 0, Counter()
+        self.first_at = self.last_at = None  # time.monotonic(): one clock for every process
+
+    def arrived(self) -> None:
+        if self.first_at is None:
+            self.first_at = time.monotonic()
 
     def add(self, host: str, kind: str, status: int, size: int) -> None:
         self.requests[f"{kind} {status}"] += 1
         self.per_host[host] += 1
         self.bytes += size
+        self.last_at = time.monotonic()
 
     def snapshot(self) -> dict:
         by_kind = Counter()
@@ -265,6 +271,8 @@ class _Stats:
             "by_kind_status": dict(sorted(self.requests.items())),
             "bytes": self.bytes,
             "per_host": list(self.per_host.values()),
+            "first_request_at": self.first_at,
+            "last_answer_at": self.last_at,
         }
 
 
@@ -273,6 +281,7 @@ def _handler(site: FakeSite, host: str, latency: float, stats: _Stats):
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
+                stats.arrived()
                 lines = head.decode("latin-1").split("\r\n")
                 path = lines[0].split(" ")[1]
                 headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
@@ -289,6 +298,8 @@ def _handler(site: FakeSite, host: str, latency: float, stats: _Stats):
                     break
         except (asyncio.IncompleteReadError, ConnectionError, IndexError):
             pass
+        except asyncio.CancelledError:
+            pass  # the fleet is stopping with this connection still open: nothing to report
         finally:
             writer.close()
 
@@ -370,20 +381,37 @@ def run_child(argv: list[str], env: dict | None = None, cwd: str | None = None) 
         tempfile.NamedTemporaryFile("r", suffix=".status") as peak,
     ):
         env = {**(env or os.environ), "BENCH_STATUS_FILE": peak.name}
-        started, used = time.perf_counter(), _children_cpu()
+        started, used, at = time.perf_counter(), _children_cpu(), time.monotonic()
         proc = subprocess.run(argv, env=env, cwd=cwd, stdout=out, stderr=err, check=False)
         wall = time.perf_counter() - started
+        ended = time.monotonic()
         cpu = _children_cpu() - used  # the child's own CPU time: what the load cannot inflate
         out.seek(0)
         err.seek(0)
         return {
             "wall_s": round(wall, 3),
             "cpu_s": round(cpu, 3),
+            "started_at": at,
+            "ended_at": ended,
             "exit": proc.returncode,
             **_peaks(peak.read()),
             "stdout": out.read(),
             "stderr": err.read()[-2000:],
         }
+
+
+def timeline(started: float, ended: float, stats: dict) -> dict:
+    """A run's wall time in three parts, from the fleet's first and last request (one
+    clock, time.monotonic, for every process): its start-up before the first request, the
+    span of its requests, and what it did after the last answer."""
+    first, last = stats.get("first_request_at"), stats.get("last_answer_at")
+    if first is None or last is None:
+        return {}
+    return {
+        "to_first_request_s": round(first - started, 3),
+        "requests_span_s": round(last - first, 3),
+        "after_last_answer_s": round(ended - last, 3),
+    }
 
 
 def _children_cpu() -> float:

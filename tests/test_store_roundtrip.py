@@ -8,6 +8,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
+import sqlite_utils
 
 from auditor.errors import StoreError
 from auditor.store import Store
@@ -614,3 +615,27 @@ def test_extend_coverage_stretches_the_latest_span_of_each_column_for_the_source
         other: stamp(6),
     }
     assert store.outlet_state("o").coverage_end == {"rss": at(20), "rest": at(6)}
+
+
+class _Plugin:
+    """An installed sqlite-utils plugin: it would add a function to every connection."""
+
+    @staticmethod
+    @sqlite_utils.hookimpl
+    def prepare_connection(conn):
+        conn.create_function("planted", 0, lambda: "plugin code ran")
+
+
+def test_installed_sqlite_utils_plugins_never_touch_the_store(tmp_path, monkeypatch):
+    from sqlite_utils import plugins
+
+    monkeypatch.setattr(plugins, "_plugins_loaded", True)  # as if entry points were read
+    plugin = _Plugin()
+    plugins.pm.register(plugin, name="planted")
+    try:
+        s = Store(tmp_path / "s.db")
+        with pytest.raises(sqlite3.OperationalError, match="no such function"):
+            s.db.conn.execute("SELECT planted()")
+        s.close()
+    finally:
+        plugins.pm.unregister(plugin)

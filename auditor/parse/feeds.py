@@ -23,9 +23,6 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import feedparser
-import feedparser.api
-
 from auditor.errors import ParseError
 from auditor.parse import feedjson
 from auditor.parse.dates import DEFAULT_TZ, has_zone, is_day_first, local_fields, parse_date
@@ -38,12 +35,19 @@ NO_LINK = "no link and no http(s) guid"
 BAD_LINK = "link is not http(s)"
 ROOT_LINK = "link is the site's homepage"
 
-# feedparser asks xml.sax for libxml2's driver first, on every feed: where it is not
-# installed, each parse searches the whole import path for it again, under the import
-# lock that all crawl threads share (a fifth of a cold crawl's worker time). The parser
-# it then falls back to, expat, is the one whose entity handling the tests pin: ask for
-# it alone.
-feedparser.api.PREFERRED_XML_PARSERS = ["xml.sax.expatreader"]
+
+def _feedparser():
+    """feedparser, imported with the first feed body to parse: a poll whose feeds all
+    answer 304 parses none, and its import cost every command 22 ms of start-up."""
+    import feedparser.api
+
+    # feedparser asks xml.sax for libxml2's driver first, on every feed: where it is not
+    # installed, each parse searches the whole import path for it again, under the import
+    # lock that all crawl threads share (a fifth of a cold crawl's worker time). The
+    # parser it then falls back to, expat, is the one whose entity handling the tests
+    # pin: ask for it alone.
+    feedparser.api.PREFERRED_XML_PARSERS = ["xml.sax.expatreader"]
+    return feedparser.api
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ def parse_feed(
     try:
         # a stream, never the bytes themselves: given bytes, feedparser first tries them
         # as a file name, so a body reading "/etc/passwd" would be that file's content
-        parsed = feedparser.parse(
+        parsed = _feedparser().parse(
             io.BytesIO(body),
             response_headers=headers,
             sanitize_html=False,
