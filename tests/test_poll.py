@@ -6,9 +6,11 @@ request. Requests are counted, never timed."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from fakeclient import FakeClient
 from test_crawl import big_site
 from test_crawl_layer import FEED, PATH, STATE, config, feed_pages, fresh, now, vn
@@ -18,6 +20,8 @@ from auditor import config as config_mod
 from auditor.crawl import feeds as feedcrawl
 from auditor.crawl.outlet import OutletCrawl, Settings
 from auditor.crawl.run import crawl
+from auditor.crawl.save import relink
+from auditor.fakesite import FakePost
 from auditor.store import Store
 from auditor.types import OutletState
 
@@ -176,3 +180,82 @@ def test_weeks_older_than_a_polls_feed_are_unknown_where_a_full_crawl_proves_the
     assert missed_in_poll <= missed_in_full  # a poll never accuses where a full crawl would not
     # the older weeks: proven missed by the full crawl's feed pages, unknown to the poll
     assert {k for k in missed_in_full if verdicts["poll"][k] == "unknown"}
+
+
+# -- relinking: a poll relinks what it wrote, when the columns stay where they were ----------
+
+
+def _links(db) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return sorted(
+            conn.execute(
+                "SELECT a.url, c.column_id, c.rule, c.evidence FROM article_columns c "
+                "JOIN articles a ON a.id = c.article_id"
+            )
+        )
+    finally:
+        conn.close()
+
+
+def _relink_all(config_path, db) -> None:
+    config = config_mod.load(config_path)
+    store = Store(db)
+    try:
+        with store.transaction():
+            for outlet in config.outlets:
+                relink(store, outlet, config.campaign)
+    finally:
+        store.close()
+
+
+NEW_POSTS = {
+    # filed under a column's category the crawls already know: its sources stand
+    "known category": ((10,), {}, False),
+    # a second spelling of a column, first seen by the poll: the column has a new source
+    "new spelling of a column": ((13,), {13: ("Thiết chế công đoàn", "thiet-che-cd")}, True),
+}
+
+
+@pytest.mark.parametrize("cats, new_categories, all_relinked", NEW_POSTS.values(), ids=NEW_POSTS)
+def test_a_polls_links_are_those_relinking_every_article_decides(
+    tmp_path, serve, monkeypatch, cats, new_categories, all_relinked
+):
+    site = big_site()
+    server = serve(site)
+    config_path = feed_outlet(tmp_path, server)
+    db = tmp_path / "a.db"
+    crawl_at(config_path, db, T0, poll=False)
+    site.categories.update(new_categories)
+    newest = max(p.date for p in site.posts) + timedelta(hours=1)
+    site.posts.append(FakePost(900, "Tin mới của cột", newest, cats))
+    whole = []
+    monkeypatch.setattr(
+        Store, "save_column_links", _spy(Store.save_column_links, lambda *a: whole.append(1))
+    )
+    crawl_at(config_path, db, newest + timedelta(days=1), poll=True)
+    polled = _links(db)
+    assert bool(whole) is all_relinked
+    assert [c for url, c, *_ in polled if url.rstrip("/").endswith("/bai-900")] == [
+        "thiet-che" if 13 in cats else "loi-ich"
+    ]
+    _relink_all(config_path, db)
+    assert _links(db) == polled
+
+
+def _spy(method, seen):
+    def spy(*args, **kwargs):
+        seen(*args)
+        return method(*args, **kwargs)
+
+    return spy
+
+
+def test_a_poll_that_writes_nothing_changes_no_link(tmp_path, serve):
+    server = serve(big_site())
+    config_path = feed_outlet(tmp_path, server)
+    db = tmp_path / "a.db"
+    crawl_at(config_path, db, T0, poll=False)
+    before = _links(db)
+    crawl_at(config_path, db, T0 + timedelta(days=1), poll=True)
+    assert _links(db) == before

@@ -228,7 +228,7 @@ class _Run:
             del futures[future]
             harvest = future.result()
             try:
-                self._report(_save(self.store, harvest, self.config))
+                self._report(_save(self.store, harvest, self.config, self.settings.poll))
             finally:
                 self._release(f"crawl:{harvest.outlet.id}")
 
@@ -249,11 +249,11 @@ class _Run:
                 log.exception("could not release %s", lock)
 
 
-def _save(store: CrawlStore, h: Harvest, config: Config) -> CrawlReport:
+def _save(store: CrawlStore, h: Harvest, config: Config, poll: bool = False) -> CrawlReport:
     if h.stopped:
         log.warning("%s: stopped before the crawl finished; nothing written", h.outlet.id)
         return CrawlReport(h.outlet.id, "stopped", 0, 0, len(h.records), "stopped", "")
-    counts = save_harvest(store, h, config.campaign)  # rules decide, the store writes
+    counts = save_harvest(store, h, config.campaign, poll=poll)  # rules decide, the store writes
     error = "; ".join(h.errors)
     level = logging.INFO if h.status == "ok" else logging.WARNING
     log.log(

@@ -30,18 +30,22 @@ class ColumnRows:
             for r in self._q("SELECT * FROM sections WHERE outlet_id = ?", (outlet_id,))
         ]
 
-    def outlet_articles(self, outlet_id: str) -> list[tuple[int, Article, list[str]]]:
-        """Every stored article of the outlet (removed ones too), as columns.link reads
-        it: its id, its address and terms (no text, no dates: every crawl relinks every
-        article of its outlet, so this is read whole each time) and the feeds it was read
-        from."""
+    def outlet_articles(
+        self, outlet_id: str, ids: Iterable[int] | None = None
+    ) -> list[tuple[int, Article, list[str]]]:
+        """Every stored article of the outlet (removed ones too), or those of ids, as
+        columns.link reads it: its id, its address and terms (no text, no dates: a full
+        crawl relinks every article of its outlet, so this is read whole each time) and
+        the feeds it was read from."""
         terms_of = functools.lru_cache(maxsize=None)(terms_from_json)  # the same few, over and over
-        rows = self.db.conn.execute(
-            "SELECT id, url, terms, feeds FROM articles WHERE outlet_id = ?", (outlet_id,)
-        )
+        sql, params = "SELECT id, url, terms, feeds FROM articles WHERE outlet_id = ?", [outlet_id]
+        if ids is not None:
+            chosen = sorted(set(ids))
+            sql += f" AND id IN ({', '.join('?' * len(chosen))})"
+            params += chosen
         return [
             (i, Article(url, "", None, "store", terms=terms_of(terms)), json.loads(feeds))
-            for i, url, terms, feeds in rows
+            for i, url, terms, feeds in self.db.conn.execute(sql, params)
         ]
 
     def save_column_links(
@@ -56,20 +60,45 @@ class ColumnRows:
         warm crawl more than its requests."""
         self._writing()
         self._replace_if_changed(
-            outlet_id,
-            "column_sources",
-            ("column_id", "kind", "value", "rule", "evidence"),
-            _last_per_key(
-                ((s.column_id, s.kind, s.value), (s.rule, s.evidence))
-                for ss in sources.values()
-                for s in ss
-            ),
+            outlet_id, "column_sources", _SOURCE_COLUMNS, _source_rows(sources)
         )
         self._replace_if_changed(
             outlet_id,
             "article_columns",
             ("article_id", "column_id", "rule", "evidence"),
             _last_per_key(((i, lk.column_id), (lk.rule, lk.evidence)) for i, lk in links),
+        )
+
+    def sources_as_stored(self, outlet_id: str, sources: dict[str, list[ColumnSource]]) -> bool:
+        """Whether the outlet's columns live where the store already says they do."""
+        names = ", ".join(_SOURCE_COLUMNS)
+        stored = self.db.conn.execute(
+            f"SELECT {names} FROM column_sources WHERE outlet_id = ?", (outlet_id,)
+        ).fetchall()
+        rows = _source_rows(sources)
+        return len(stored) == len(rows) and set(stored) == set(rows)
+
+    def save_article_links(
+        self, outlet_id: str, ids: Iterable[int], links: list[tuple[int, ColumnLink]]
+    ) -> None:
+        """Replace the column links of the articles of ids alone with links (each of
+        theirs): the other articles' links stand, their sources being as stored."""
+        self._writing()
+        chosen = sorted(set(ids))
+        self.db.conn.execute(
+            f"DELETE FROM article_columns WHERE outlet_id = ? AND article_id IN "
+            f"({', '.join('?' * len(chosen))})",
+            (outlet_id, *chosen),
+        )
+        self.db.conn.executemany(
+            "INSERT INTO article_columns (outlet_id, article_id, column_id, rule, evidence) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (outlet_id, *row)
+                for row in _last_per_key(
+                    ((i, lk.column_id), (lk.rule, lk.evidence)) for i, lk in links
+                )
+            ],
         )
 
     def _replace_if_changed(
@@ -411,6 +440,17 @@ class OutletArticles:
     def texts_with(self, column_id: str) -> frozenset[str]:
         """The stored label lists that name the column."""
         return frozenset(t for t, labels in self.topics.items() if column_id in labels)
+
+
+_SOURCE_COLUMNS = ("column_id", "kind", "value", "rule", "evidence")
+
+
+def _source_rows(sources: dict[str, list[ColumnSource]]) -> list[tuple]:
+    return _last_per_key(
+        ((s.column_id, s.kind, s.value), (s.rule, s.evidence))
+        for ss in sources.values()
+        for s in ss
+    )
 
 
 def _last_per_key(decided: Iterable[tuple[tuple, tuple]]) -> list[tuple]:
