@@ -639,3 +639,19 @@ def test_installed_sqlite_utils_plugins_never_touch_the_store(tmp_path, monkeypa
         s.close()
     finally:
         plugins.pm.unregister(plugin)
+
+
+def test_terms_and_sections_read_back_in_one_order_whatever_order_they_were_written(store):
+    """The column sources resolved from them follow that order, and a link's evidence is
+    its first matching source's: a poll keeps stored links only while sources compare equal."""
+    b, a = Term("category", "Cột B"), Term("category", "Cột A")
+    ordered = [("rss", a), ("rss", b)]
+    sections = [
+        SectionSeen("z", "https://bao.vn/z/", "menu"),
+        SectionSeen("a", "https://bao.vn/a/", "menu"),
+    ]
+    with store.transaction():
+        store.save_terms("o", ordered[::-1], at(1), False)
+        store.put_sections("o", sections, at(1))
+    assert store.known_terms("o") == [a, b]
+    assert [s.column_id for s in store.sections_of("o")] == ["a", "z"]

@@ -24,10 +24,11 @@ class ColumnRows:
     # what it needs and writes the decided rows, inside the caller's transaction.
 
     def sections_of(self, outlet_id: str) -> list[SectionSeen]:
-        """The menu sections stored for the outlet, as found (column, URL, evidence)."""
+        """The menu sections stored for the outlet, as found (column, URL, evidence), in one
+        order always (see known_terms)."""
+        sql = "SELECT * FROM sections WHERE outlet_id = ? ORDER BY column_id, url"
         return [
-            SectionSeen(r["column_id"], r["url"], r["evidence"])
-            for r in self._q("SELECT * FROM sections WHERE outlet_id = ?", (outlet_id,))
+            SectionSeen(r["column_id"], r["url"], r["evidence"]) for r in self._q(sql, (outlet_id,))
         ]
 
     def outlet_articles(

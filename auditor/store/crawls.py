@@ -118,9 +118,13 @@ class CrawlRows:
         return {url: frozenset(columns) for url, columns in out.items()}
 
     def known_terms(self, outlet_id: str) -> list[Term]:
+        """In one order always: the sources resolved from them come out in it, and a
+        link's evidence is its first matching source's (save.relink compares sources as
+        stored, unordered, before it keeps the links of the articles a poll did not write)."""
+        sql = "SELECT * FROM terms WHERE outlet_id = ? ORDER BY kind, name, origin"
         return [
             Term(r["kind"], r["name"], r["slug"] or "", r["term_id"], r["link"] or "")
-            for r in self._q("SELECT * FROM terms WHERE outlet_id = ?", (outlet_id,))
+            for r in self._q(sql, (outlet_id,))
         ]
 
     # -- after a crawl --------------------------------------------------------------------
