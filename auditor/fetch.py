@@ -180,6 +180,18 @@ class Fetcher:
             )
         return cached
 
+    def robots_known(self, urls: list[str]) -> bool:
+        """Whether the rules of every URL's site are at hand without a request (read in
+        this run, or stored by an earlier one and still fresh)."""
+        now = self._now()
+        for url in urls:
+            parts = urlsplit(url)
+            origin = f"{parts.scheme}://{parts.netloc}"
+            known = self.robots_texts.get(origin)
+            if origin not in self._robots and not (known and now - known[0] < ROBOTS_TTL):
+                return False
+        return True
+
     def warm_robots(self, client: Client, urls: list[str]) -> None:
         """Load the rules of each URL's site ahead of its crawl; a failure is kept and
         met again, with its message, by the request it stops."""

@@ -1,13 +1,15 @@
 """HTTP semantics against real servers on 127.0.0.1."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 
+from auditor.crawl.lane import RobotsLane
 from auditor.errors import FetchError, NotModified, RobotsDenied
 from auditor.fakesite import FakeSite
 from auditor.fetch import Fetcher
-from auditor.types import HttpSettings
+from auditor.types import HttpSettings, Outlet
 
 FAST = HttpSettings(
     timeout_s=2,
@@ -221,6 +223,38 @@ def test_robots_txt_is_remembered_for_a_day(serve):
     with pytest.raises(RobotsDenied):
         c.get(server.url + "/private/y")
     assert "/robots.txt" not in server.site.log
+
+
+def test_rules_known_without_a_request_are_not_read_ahead_on_the_robots_lane(serve):
+    """Stored rules still fresh are parsed where first asked for, not all at once as the
+    lane starts; stale ones, and sites never read, are read ahead as before."""
+    robots = b"User-agent: *\nDisallow: /private/\n"
+    server = serve(
+        FakeSite(
+            routes={
+                "/robots.txt": lambda h: h.send(200, robots, "text/plain"),
+                "/x": lambda h: h.send(200, b"ok", "text/plain"),
+            }
+        )
+    )
+    first = Fetcher(FAST)
+    first.client().get(server.url + "/x")
+    [(read_at, _)] = first.fresh_robots.values()
+    outlet = Outlet("o", "O", "website", server.url + "/")
+    fresh = Fetcher(FAST, robots=first.fresh_robots, now=lambda: read_at + timedelta(hours=23))
+    stale = Fetcher(FAST, robots=first.fresh_robots, now=lambda: read_at + timedelta(hours=25))
+    assert fresh.robots_known([server.url + "/x"]) and not stale.robots_known([server.url + "/x"])
+    assert not Fetcher(FAST).robots_known([server.url + "/x"])
+    server.site.log.clear()
+    with RobotsLane(fresh, 2, [outlet]) as lane:
+        assert lane.lanes["o"][1] is None  # nothing submitted
+        c = lane.take(outlet)
+        with pytest.raises(RobotsDenied):  # the stored rules hold all the same
+            c.get(server.url + "/private/y")
+    with RobotsLane(stale, 2, [outlet]) as lane:
+        assert lane.lanes["o"][1] is not None
+        lane.take(outlet)
+    assert server.site.log == ["/robots.txt"]  # the stale rules alone were read again
 
 
 def test_no_credentials_are_sent_to_an_outlet(serve, tmp_path, monkeypatch):
