@@ -204,7 +204,8 @@ def test_robots_txt_answered_by_an_html_page_means_no_rules(serve):
     assert fetcher.fresh_robots[server.url][1] == ""
 
 
-def test_robots_txt_is_remembered_for_a_day(serve):
+def _site_closed_at_private(serve):
+    """A site whose robots.txt closes /private/, and a Fetcher that has read it."""
     robots = b"User-agent: *\nDisallow: /private/\n"
     server = serve(
         FakeSite(
@@ -216,6 +217,11 @@ def test_robots_txt_is_remembered_for_a_day(serve):
     )
     first = Fetcher(FAST)
     first.client().get(server.url + "/x")
+    return server, first
+
+
+def test_robots_txt_is_remembered_for_a_day(serve):
+    server, first = _site_closed_at_private(serve)
     server.site.log.clear()
     second = Fetcher(FAST, robots=first.fresh_robots)
     c = second.client()
@@ -228,17 +234,7 @@ def test_robots_txt_is_remembered_for_a_day(serve):
 def test_rules_known_without_a_request_are_not_read_ahead_on_the_robots_lane(serve):
     """Stored rules still fresh are parsed where first asked for, not all at once as the
     lane starts; stale ones, and sites never read, are read ahead as before."""
-    robots = b"User-agent: *\nDisallow: /private/\n"
-    server = serve(
-        FakeSite(
-            routes={
-                "/robots.txt": lambda h: h.send(200, robots, "text/plain"),
-                "/x": lambda h: h.send(200, b"ok", "text/plain"),
-            }
-        )
-    )
-    first = Fetcher(FAST)
-    first.client().get(server.url + "/x")
+    server, first = _site_closed_at_private(serve)
     [(read_at, _)] = first.fresh_robots.values()
     outlet = Outlet("o", "O", "website", server.url + "/")
     fresh = Fetcher(FAST, robots=first.fresh_robots, now=lambda: read_at + timedelta(hours=23))
