@@ -166,8 +166,7 @@ class Fetcher:
         self._host_last[host] = self._clock()
 
     def robots_for(self, client: Client, url: str) -> Protego | None:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
+        origin = _origin(url)
         with self._host_lock("robots:" + origin):
             if origin not in self._robots:
                 self._robots[origin] = self._load_robots(client, origin)
@@ -183,14 +182,13 @@ class Fetcher:
     def robots_known(self, urls: list[str]) -> bool:
         """Whether the rules of every URL's site are at hand without a request (read in
         this run, or stored by an earlier one and still fresh)."""
-        now = self._now()
-        for url in urls:
-            parts = urlsplit(url)
-            origin = f"{parts.scheme}://{parts.netloc}"
-            known = self.robots_texts.get(origin)
-            if origin not in self._robots and not (known and now - known[0] < ROBOTS_TTL):
-                return False
-        return True
+        origins = {_origin(url) for url in urls}
+        return all(o in self._robots or self._stored_robots(o) is not None for o in origins)
+
+    def _stored_robots(self, origin: str) -> str | None:
+        """The rules an earlier run stored for origin, while fresh ("" when it had none)."""
+        known = self.robots_texts.get(origin)
+        return known[1] if known and self._now() - known[0] < ROBOTS_TTL else None
 
     def warm_robots(self, client: Client, urls: list[str]) -> None:
         """Load the rules of each URL's site ahead of its crawl; a failure is kept and
@@ -202,9 +200,9 @@ class Fetcher:
                 self.robots_for(client, url)
 
     def _load_robots(self, client: Client, origin: str) -> Protego | FetchError | None:
-        known = self.robots_texts.get(origin)
-        if known and self._now() - known[0] < ROBOTS_TTL:
-            return Protego.parse(known[1]) if known[1] else None
+        stored = self._stored_robots(origin)
+        if stored is not None:
+            return Protego.parse(stored) if stored else None
         try:
             with client.purpose("robots"):
                 fetched = client.get(origin + "/robots.txt", check_robots=False)
@@ -503,6 +501,11 @@ def outlet_urls(outlet: Outlet) -> list[str]:
         urls.append(outlet.wordpress)
     urls += [o.value for o in outlet.overrides if o.kind in ("feed", "url_prefix", "section")]
     return [u for u in urls if u]
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def resolve_host(host: str) -> list[str]:

@@ -144,14 +144,7 @@ def run_reader_command(feeds: list[str], workers: int, tmp: str, fleet) -> dict:
         child = sites.run_child([sys.executable, "-c", READER_POLL, db, str(workers)])
         if child["exit"] != 0:
             sys.exit(f"reader failed: {child['stderr']}")
-        stats = fleet.stats()
-        runs[phase] = {
-            "wall_s": child["wall_s"],
-            "cpu_s": child["cpu_s"],
-            "peak_mb": child["peak_mb"],
-            **sites.timeline(child["started_at"], child["ended_at"], stats),
-            **stats,
-        }
+        runs[phase] = _command(child, fleet.stats())
     return runs
 
 
@@ -173,16 +166,8 @@ def run_auditor(config: str, tmp: str, name: str, fleet, *command: str) -> dict:
         child = sites.run_child(sites.auditor_argv(config, db, "-q", *command), sites.auditor_env())
         if child["exit"] not in (0, 1):
             sys.exit(f"auditor crawl failed: {child['stderr']}")
-        stats = fleet.stats()
-        runs[phase] = {
-            "wall_s": child["wall_s"],
-            "cpu_s": child["cpu_s"],
-            "peak_mb": child["peak_mb"],
-            "helpers_peak_mb": child["helpers_peak_mb"],
-            "exit": child["exit"],
-            **sites.timeline(child["started_at"], child["ended_at"], stats),
-            **stats,
-        }
+        run = _command(child, fleet.stats())
+        runs[phase] = {"helpers_peak_mb": child["helpers_peak_mb"], "exit": child["exit"], **run}
     return runs
 
 
@@ -200,6 +185,12 @@ def run_auditor_in_process(config_path: str, tmp: str, fleet) -> dict:
         runs[phase] = _in_process(started, at, fleet.stats())
     store.close()
     return runs
+
+
+def _command(child: dict, stats: dict) -> dict:
+    timeline = sites.timeline(child["started_at"], child["ended_at"], stats)
+    kept = {k: child[k] for k in ("wall_s", "cpu_s", "peak_mb")}
+    return {**kept, **timeline, **stats}
 
 
 def _in_process(started: float, at: float, stats: dict) -> dict:

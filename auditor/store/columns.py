@@ -63,21 +63,11 @@ class ColumnRows:
         self._replace_if_changed(
             outlet_id, "column_sources", _SOURCE_COLUMNS, _source_rows(sources)
         )
-        self._replace_if_changed(
-            outlet_id,
-            "article_columns",
-            ("article_id", "column_id", "rule", "evidence"),
-            _last_per_key(((i, lk.column_id), (lk.rule, lk.evidence)) for i, lk in links),
-        )
+        self._replace_if_changed(outlet_id, "article_columns", _LINK_COLUMNS, _link_rows(links))
 
     def sources_as_stored(self, outlet_id: str, sources: dict[str, list[ColumnSource]]) -> bool:
         """Whether the outlet's columns live where the store already says they do."""
-        names = ", ".join(_SOURCE_COLUMNS)
-        stored = self.db.conn.execute(
-            f"SELECT {names} FROM column_sources WHERE outlet_id = ?", (outlet_id,)
-        ).fetchall()
-        rows = _source_rows(sources)
-        return len(stored) == len(rows) and set(stored) == set(rows)
+        return self._stored_as(outlet_id, "column_sources", _SOURCE_COLUMNS, _source_rows(sources))
 
     def save_article_links(
         self, outlet_id: str, ids: Iterable[int], links: list[tuple[int, ColumnLink]]
@@ -91,30 +81,31 @@ class ColumnRows:
             f"({', '.join('?' * len(chosen))})",
             (outlet_id, *chosen),
         )
-        self.db.conn.executemany(
-            "INSERT INTO article_columns (outlet_id, article_id, column_id, rule, evidence) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [
-                (outlet_id, *row)
-                for row in _last_per_key(
-                    ((i, lk.column_id), (lk.rule, lk.evidence)) for i, lk in links
-                )
-            ],
-        )
+        self._insert_rows(outlet_id, "article_columns", _LINK_COLUMNS, _link_rows(links))
 
     def _replace_if_changed(
         self, outlet_id: str, table: str, columns: tuple[str, ...], rows: list[tuple]
     ) -> None:
-        names = ", ".join(columns)
-        stored = self.db.conn.execute(
-            f"SELECT {names} FROM {table} WHERE outlet_id = ?", (outlet_id,)
-        ).fetchall()
-        if len(stored) == len(rows) and set(stored) == set(rows):
+        if self._stored_as(outlet_id, table, columns, rows):
             return
         self.db.conn.execute(f"DELETE FROM {table} WHERE outlet_id = ?", (outlet_id,))
+        self._insert_rows(outlet_id, table, columns, rows)
+
+    def _stored_as(
+        self, outlet_id: str, table: str, columns: tuple[str, ...], rows: list[tuple]
+    ) -> bool:
+        """Whether the outlet's rows of table are rows, in any order."""
+        stored = self.db.conn.execute(
+            f"SELECT {', '.join(columns)} FROM {table} WHERE outlet_id = ?", (outlet_id,)
+        ).fetchall()
+        return len(stored) == len(rows) and set(stored) == set(rows)
+
+    def _insert_rows(
+        self, outlet_id: str, table: str, columns: tuple[str, ...], rows: list[tuple]
+    ) -> None:
         marks = ", ".join("?" * (len(columns) + 1))
         self.db.conn.executemany(
-            f"INSERT INTO {table} (outlet_id, {names}) VALUES ({marks})",
+            f"INSERT INTO {table} (outlet_id, {', '.join(columns)}) VALUES ({marks})",
             [(outlet_id, *row) for row in rows],
         )
 
@@ -444,6 +435,7 @@ class OutletArticles:
 
 
 _SOURCE_COLUMNS = ("column_id", "kind", "value", "rule", "evidence")
+_LINK_COLUMNS = ("article_id", "column_id", "rule", "evidence")
 
 
 def _source_rows(sources: dict[str, list[ColumnSource]]) -> list[tuple]:
@@ -452,6 +444,10 @@ def _source_rows(sources: dict[str, list[ColumnSource]]) -> list[tuple]:
         for ss in sources.values()
         for s in ss
     )
+
+
+def _link_rows(links: list[tuple[int, ColumnLink]]) -> list[tuple]:
+    return _last_per_key(((i, lk.column_id), (lk.rule, lk.evidence)) for i, lk in links)
 
 
 def _last_per_key(decided: Iterable[tuple[tuple, tuple]]) -> list[tuple]:
